@@ -1,0 +1,105 @@
+/*
+ * agent-rpcutil.c: the rpcutil agent, questions about the agent itself:
+ * ping, inventory, get_fact and agent_inventory.
+ */
+#include <stdlib.h>
+#include <time.h>
+
+#include "agent.h"
+
+static void	rpcutil_ping(struct call *);
+static void	rpcutil_inventory(struct call *);
+static void	rpcutil_get_fact(struct call *);
+static void	rpcutil_agent_inventory(struct call *);
+
+static const struct action_entry rpcutil_actions[] = {
+	{ "ping", rpcutil_ping },
+	{ "inventory", rpcutil_inventory },
+	{ "get_fact", rpcutil_get_fact },
+	{ "agent_inventory", rpcutil_agent_inventory },
+	{ NULL, NULL }
+};
+
+const struct agent_entry rpcutil_agent = {
+	"rpcutil",
+	rpcutil_actions
+};
+
+/* ping: the time here, to show the agent answers. */
+static void
+rpcutil_ping(struct call *c)
+{
+	wire_put_map(&c->data, 1);
+	wire_put_kint(&c->data, "pong", (int64_t)time(NULL));
+}
+
+/* The names of the agents, as an array. */
+static void
+rpcutil_put_agents(struct wire_writer *w)
+{
+	size_t	n;
+
+	for (n = 0; dispatch_agents[n] != NULL; n++)
+		;
+	wire_put_array(w, n);
+	for (n = 0; dispatch_agents[n] != NULL; n++)
+		wire_put_str(w, dispatch_agents[n]->name);
+}
+
+/* inventory: identity, facts, classes and what this agent offers. */
+static void
+rpcutil_inventory(struct call *c)
+{
+	const struct facts	*f = facts_get(c->conf);
+
+	wire_put_map(&c->data, 6);
+	wire_put_kstr(&c->data, "identity", c->conf->identity);
+	wire_put_str(&c->data, "facts");
+	facts_put(&c->data, f);
+	wire_put_str(&c->data, "classes");
+	facts_put_classes(&c->data, f);
+	wire_put_str(&c->data, "agents");
+	rpcutil_put_agents(&c->data);
+	wire_put_kstr(&c->data, "version", AGENT_VERSION);
+	wire_put_kint(&c->data, "protocol", MUSTER_PROTOCOL_VERSION);
+}
+
+/* get_fact: the value of one fact, nil when it is unknown. */
+static void
+rpcutil_get_fact(struct call *c)
+{
+	char	*name;
+
+	if (call_input_str(c, "fact", 1, 128, &name) != 0)
+		return;
+	wire_put_map(&c->data, 2);
+	wire_put_kstr(&c->data, "fact", name);
+	wire_put_str(&c->data, "value");
+	facts_put_value(&c->data, facts_find(facts_get(c->conf), name));
+	free(name);
+}
+
+/* agent_inventory: each agent with its actions. */
+static void
+rpcutil_agent_inventory(struct call *c)
+{
+	const struct agent_entry	*a;
+	size_t				 n, i, nact;
+
+	for (n = 0; dispatch_agents[n] != NULL; n++)
+		;
+	wire_put_map(&c->data, 1);
+	wire_put_str(&c->data, "agents");
+	wire_put_array(&c->data, n);
+	for (i = 0; i < n; i++) {
+		a = dispatch_agents[i];
+		wire_put_map(&c->data, 2);
+		wire_put_kstr(&c->data, "agent", a->name);
+		for (nact = 0; a->actions[nact].name != NULL; nact++)
+			;
+		wire_put_str(&c->data, "actions");
+		wire_put_array(&c->data, nact);
+		for (nact = 0; a->actions[nact].name != NULL; nact++)
+			wire_put_str(&c->data, a->actions[nact].name);
+	}
+}

@@ -1,0 +1,183 @@
+/*
+ * audit.c: the client's audit trail. One JSON line per request appended
+ * to ~/.local/state/muster/audit.jsonl ($XDG_STATE_HOME honoured): who,
+ * when, what, on which hosts, with what outcome, and the operator's
+ * reason. The line is written with one write(2) on an O_APPEND descriptor
+ * so concurrent runs never interleave within a line.
+ */
+#include <sys/stat.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <pwd.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <jansson.h>
+
+#include "muster.h"
+
+/* The local user name. */
+static const char *
+audit_user(void)
+{
+	struct passwd	*pw;
+	const char	*u;
+
+	if ((pw = getpwuid(getuid())) != NULL)
+		return (pw->pw_name);
+	if ((u = getenv("USER")) != NULL)
+		return (u);
+	return ("unknown");
+}
+
+/* user@host of the operator. */
+char *
+audit_caller(void)
+{
+	char	 host[256], *s;
+
+	if (gethostname(host, sizeof host) != 0)
+		snprintf(host, sizeof host, "localhost");
+	host[sizeof host - 1] = '\0';
+	xasprintf(&s, "%s@%s", audit_user(), host);
+	return (s);
+}
+
+/* mkdir -p with mode 0700 for what we create. */
+static int
+audit_mkdirs(char *path)
+{
+	char	*p;
+
+	for (p = path + 1; *p != '\0'; p++) {
+		if (*p != '/')
+			continue;
+		*p = '\0';
+		if (mkdir(path, 0700) == -1 && errno != EEXIST) {
+			*p = '/';
+			return (-1);
+		}
+		*p = '/';
+	}
+	if (mkdir(path, 0700) == -1 && errno != EEXIST)
+		return (-1);
+	return (0);
+}
+
+/* The audit log's path. */
+static char *
+audit_path(void)
+{
+	const char	*state = getenv("XDG_STATE_HOME");
+	const char	*home = getenv("HOME");
+	char		*dir, *path;
+
+	if (state != NULL && *state == '/')
+		xasprintf(&dir, "%s/muster", state);
+	else
+		xasprintf(&dir, "%s/.local/state/muster",
+		    home != NULL ? home : "/");
+	if (audit_mkdirs(dir) != 0) {
+		log_warn("audit: cannot create %s", dir);
+		free(dir);
+		return (NULL);
+	}
+	xasprintf(&path, "%s/audit.jsonl", dir);
+	free(dir);
+	return (path);
+}
+
+/* Append this run to the audit log. */
+void
+audit_write(struct run *r, const struct action_spec *spec,
+    const struct cmd_ctx *ctx)
+{
+	json_t		*j, *argv, *targets, *counts, *sel;
+	size_t		 i, n[RESULT_NSTATUS] = { 0 };
+	char		*line, *path, *caller, when[64];
+	const char	*reason;
+	struct tm	 tm;
+	time_t		 t = r->start.tv_sec;
+	int		 fd;
+	enum result_status s;
+
+	if ((path = audit_path()) == NULL)
+		return;
+	gmtime_r(&t, &tm);
+	strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", &tm);
+	caller = audit_caller();
+
+	j = json_object();
+	json_object_set_new(j, "id", json_string(r->request_id));
+	json_object_set_new(j, "time", json_string(when));
+	json_object_set_new(j, "caller", json_string_bytes(caller,
+	    strlen(caller)));
+	argv = json_array();
+	for (i = 0; i < (size_t)ctx->argc; i++)
+		json_array_append_new(argv, json_string_bytes(ctx->argv[i],
+		    strlen(ctx->argv[i])));
+	json_object_set_new(j, "argv", argv);
+	json_object_set_new(j, "agent", json_string(spec->agent));
+	json_object_set_new(j, "action", json_string(spec->action));
+	sel = json_object();
+	if (ctx->sel.include.n > 0) {
+		line = hostlist_fold(ctx->sel.include.hosts,
+		    ctx->sel.include.n);
+		json_object_set_new(sel, "hosts", json_string(line));
+		free(line);
+	}
+	if (ctx->sel.exclude.n > 0) {
+		line = hostlist_fold(ctx->sel.exclude.hosts,
+		    ctx->sel.exclude.n);
+		json_object_set_new(sel, "exclude", json_string(line));
+		free(line);
+	}
+	if (ctx->sel.inventory != NULL)
+		json_object_set_new(sel, "inventory",
+		    json_string(ctx->sel.inventory));
+	json_object_set_new(j, "selection", sel);
+	targets = json_array();
+	for (i = 0; i < r->nhosts; i++) {
+		json_array_append_new(targets, json_string(r->hosts[i]->name));
+		n[r->hosts[i]->result.status]++;
+	}
+	json_object_set_new(j, "targets", targets);
+	counts = json_object();
+	json_object_set_new(counts, "targeted", json_integer(r->nhosts));
+	for (s = RESULT_OK; s < RESULT_NSTATUS; s++) {
+		if (n[s] > 0)
+			json_object_set_new(counts, result_status_name(s),
+			    json_integer(n[s]));
+	}
+	json_object_set_new(j, "counts", counts);
+	json_object_set_new(j, "duration_ms",
+	    json_integer(fanout_elapsed_ms(r)));
+	json_object_set_new(j, "exit_code", json_integer(r->interrupted ?
+	    EXIT_INTERRUPTED : render_exit_code(r)));
+	reason = ctx->reason;
+	if (reason != NULL)
+		json_object_set_new(j, "reason", json_string_bytes(reason,
+		    strlen(reason)));
+	else
+		json_object_set_new(j, "reason", json_null());
+
+	line = json_dumps(j, JSON_COMPACT | JSON_PRESERVE_ORDER);
+	json_decref(j);
+	if ((fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC,
+	    0600)) == -1)
+		log_warn("audit: cannot open %s", path);
+	else {
+		i = strlen(line);
+		line[i] = '\n';
+		if (write(fd, line, i + 1) != (ssize_t)(i + 1))
+			log_warn("audit: cannot write %s", path);
+		line[i] = '\0';
+		close(fd);
+	}
+	free(line);
+	free(caller);
+	free(path);
+}

@@ -1,0 +1,241 @@
+/*
+ * fanout.c: the scheduler of one run.
+ *
+ * Theory of operation. Hosts start in order. At most run->concurrency of
+ * them are active (between their first connect and their definitive
+ * status); the moment one finishes, fanout_host_done() counts it and wakes
+ * the kick event, whose callback tops the window up again. Starting a host
+ * never recurses into starting another, even when the host fails at once
+ * (a bad name, say): everything goes through the kick callback, once per
+ * loop pass. Finished hosts are handed back to the transport to be freed
+ * from that callback too, outside their own I/O callbacks. SIGINT and
+ * SIGTERM cancel every host that is not finished, so the run still ends
+ * with a definitive status for each of them. The loop ends when the last
+ * host is counted.
+ */
+#include <sys/resource.h>
+#include <sys/time.h>
+
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <event2/dns.h>
+#include <event2/event.h>
+
+#include "muster.h"
+
+/* Progress redraws per second at most. */
+#define FANOUT_TICK_MS	100
+
+/* A new empty run with its event base. */
+struct run *
+run_new(void)
+{
+	struct run	*r;
+
+	r = xcalloc(1, sizeof *r);
+	if ((r->base = event_base_new()) == NULL)
+		fatalx("event_base_new failed");
+	r->transport = &transport_ssh;
+	r->concurrency = 1;
+	r->connect_timeout = 10;
+	r->action_timeout = 60;
+	r->agent_path = MUSTER_AGENT_PATH;
+	wire_writer_init(&r->request);
+	return (r);
+}
+
+/* Free a run and its hosts (NULL is fine). */
+void
+run_free(struct run *r)
+{
+	size_t	i;
+
+	if (r == NULL)
+		return;
+	for (i = 0; i < r->nhosts; i++)
+		host_free(r->hosts[i]);
+	free(r->hosts);
+	wire_writer_release(&r->request);
+	if (r->dns != NULL)
+		evdns_base_free(r->dns, 0);
+	event_base_free(r->base);
+	free(r);
+}
+
+/* Add one host to the run. */
+void
+run_add_host(struct run *r, const char *name)
+{
+	r->hosts = xreallocarray(r->hosts, r->nhosts + 1, sizeof *r->hosts);
+	r->hosts[r->nhosts] = host_new(r, name, r->nhosts);
+	r->nhosts++;
+}
+
+/* Milliseconds since the run started (or its whole length once over). */
+int64_t
+fanout_elapsed_ms(const struct run *r)
+{
+	struct timeval	now, d;
+
+	if (timerisset(&r->end))
+		now = r->end;
+	else
+		gettimeofday(&now, NULL);
+	timersub(&now, &r->start, &d);
+	return ((int64_t)d.tv_sec * 1000 + d.tv_usec / 1000);
+}
+
+/* Start pending hosts up to the window; free finished transports. */
+static void
+fanout_kick_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct run	*r = arg;
+	struct host	*h;
+	size_t		 i;
+
+	(void)fd;
+	(void)what;
+	for (i = 0; i < r->nhosts; i++) {
+		h = r->hosts[i];
+		if (h->ssh != NULL &&
+		    (h->state == HOST_DONE || h->state == HOST_FAILED))
+			r->transport->close(h);
+		if (i >= r->next)
+			break;
+	}
+	while (!r->interrupted && r->next < r->nhosts &&
+	    r->active < (size_t)r->concurrency) {
+		h = r->hosts[r->next++];
+		r->active++;
+		r->dirty = 1;
+		r->transport->open(h);
+	}
+	if (r->finished == r->nhosts)
+		event_base_loopbreak(r->base);
+}
+
+/* A host reached its definitive status. */
+void
+fanout_host_done(struct host *h)
+{
+	struct run	*r = h->run;
+
+	if (h->state != HOST_DONE && h->state != HOST_FAILED)
+		host_set_state(h, HOST_FAILED);
+	r->active--;
+	r->finished++;
+	r->dirty = 1;
+	if (r->host_done_cb != NULL)
+		r->host_done_cb(h);
+	event_active(r->kick, EV_TIMEOUT, 0);
+}
+
+/* Cancel every host that has not finished. */
+static void
+fanout_cancel(struct run *r, const char *why)
+{
+	struct host	*h;
+	size_t		 i;
+
+	r->interrupted = 1;
+	for (i = 0; i < r->nhosts; i++) {
+		h = r->hosts[i];
+		if (h->state == HOST_DONE || h->state == HOST_FAILED)
+			continue;
+		if (h->state == HOST_PENDING)
+			result_set_error(&h->result, RESULT_CANCELLED,
+			    "not started: %s", why);
+		else
+			result_set_error(&h->result, RESULT_CANCELLED,
+			    "%s while in %s", why, host_state_name(h->state));
+		r->transport->close(h);
+		if (h->state == HOST_PENDING) {
+			host_set_state(h, HOST_FAILED);
+			r->finished++;
+		} else {
+			host_set_state(h, HOST_FAILED);
+			r->active--;
+			r->finished++;
+		}
+	}
+	event_base_loopbreak(r->base);
+}
+
+/* SIGINT or SIGTERM: stop, keeping what was collected. */
+static void
+fanout_signal_cb(evutil_socket_t sig, short what, void *arg)
+{
+	struct run	*r = arg;
+
+	(void)what;
+	ui_progress_clear();
+	log_debug("%s: signal %d", __func__, (int)sig);
+	fanout_cancel(r, sig == SIGINT ? "interrupted" : "terminated");
+}
+
+/* Redraw the progress bar when something changed. */
+static void
+fanout_tick_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct run	*r = arg;
+
+	(void)fd;
+	(void)what;
+	if (r->dirty) {
+		ui_progress(r->finished, r->nhosts);
+		r->dirty = 0;
+	}
+}
+
+/* Raise the open-file limit as far as allowed: one socket per host. */
+static void
+fanout_raise_nofile(void)
+{
+	struct rlimit	rl;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
+		rl.rlim_cur = rl.rlim_max;
+		setrlimit(RLIMIT_NOFILE, &rl);
+	}
+}
+
+/* Run every host of r to a definitive status. */
+int
+fanout_run(struct run *r, char **cause)
+{
+	struct timeval	tick = { 0, FANOUT_TICK_MS * 1000 };
+
+	fanout_raise_nofile();
+	if (r->transport->init(r, cause) != 0)
+		return (-1);
+	gettimeofday(&r->start, NULL);
+	if (r->concurrency < 1)
+		r->concurrency = 1;
+
+	r->kick = event_new(r->base, -1, 0, fanout_kick_cb, r);
+	r->sigint = evsignal_new(r->base, SIGINT, fanout_signal_cb, r);
+	r->sigterm = evsignal_new(r->base, SIGTERM, fanout_signal_cb, r);
+	r->tick = event_new(r->base, -1, EV_PERSIST, fanout_tick_cb, r);
+	evsignal_add(r->sigint, NULL);
+	evsignal_add(r->sigterm, NULL);
+	event_add(r->tick, &tick);
+	signal(SIGPIPE, SIG_IGN);
+
+	if (r->nhosts > 0) {
+		event_active(r->kick, EV_TIMEOUT, 0);
+		event_base_dispatch(r->base);
+	}
+	gettimeofday(&r->end, NULL);
+	ui_progress_clear();
+
+	r->transport->done(r);
+	event_free(r->tick);
+	event_free(r->sigint);
+	event_free(r->sigterm);
+	event_free(r->kick);
+		r->tick = r->sigint = r->sigterm = NULL;
+	return (0);
+}

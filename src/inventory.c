@@ -1,0 +1,388 @@
+/*
+ * inventory.c: the static inventory file (DESIGN section 3). Each line names
+ * hosts with a host spec and gives them facts:
+ *
+ *	# comment
+ *	[web]				group=web for the lines below
+ *	web[01-20] role=frontend dc=par	# ranges expand; trailing comment
+ *	db1 "note=two words"
+ *
+ * A line that is only "[NAME]" is a group header (so a bare "[1-3]" is a
+ * group; "[1-3] key=value" is a host line). Values may be double quoted to
+ * hold spaces or '#'. A host named on several lines gets the union of its
+ * facts: a later value replaces an earlier one, except for group, which
+ * accumulates. Hosts keep the order of their first mention; a hash table
+ * makes lookups cheap for large fleets.
+ */
+#include <ctype.h>
+#include <errno.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "muster.h"
+
+/* The public structure, and the table that indexes its hosts by name. */
+struct inventory_private {
+	struct inventory	 inv;	/* first, so the pointers convert */
+	size_t			 size;	/* hosts allocated */
+	size_t			*slots;	/* host index + 1; 0 is empty */
+	size_t			 mask;
+};
+
+static uint64_t
+inventory_hash(const char *s)
+{
+	uint64_t	h = 14695981039346656037ULL;
+
+	for (; *s != '\0'; s++) {
+		h ^= (unsigned char)*s;
+		h *= 1099511628211ULL;
+	}
+	return (h);
+}
+
+static void
+inventory_table_insert(struct inventory_private *ip, size_t idx)
+{
+	size_t	i;
+
+	i = (size_t)inventory_hash(ip->inv.hosts[idx].name) & ip->mask;
+	while (ip->slots[i] != 0)
+		i = (i + 1) & ip->mask;
+	ip->slots[i] = idx + 1;
+}
+
+static void
+inventory_table_grow(struct inventory_private *ip)
+{
+	size_t	i, size;
+
+	size = ip->mask == 0 ? 64 : (ip->mask + 1) * 2;
+	free(ip->slots);
+	ip->slots = xcalloc(size, sizeof *ip->slots);
+	ip->mask = size - 1;
+	for (i = 0; i < ip->inv.nhosts; i++)
+		inventory_table_insert(ip, i);
+}
+
+static struct inventory_host *
+inventory_lookup(const struct inventory_private *ip, const char *name)
+{
+	struct inventory_host	*h;
+	size_t			 i;
+
+	if (ip->slots == NULL)
+		return (NULL);
+	i = (size_t)inventory_hash(name) & ip->mask;
+	while (ip->slots[i] != 0) {
+		h = &ip->inv.hosts[ip->slots[i] - 1];
+		if (strcmp(h->name, name) == 0)
+			return (h);
+		i = (i + 1) & ip->mask;
+	}
+	return (NULL);
+}
+
+static struct inventory_host *
+inventory_get(struct inventory_private *ip, const char *name)
+{
+	struct inventory	*inv = &ip->inv;
+	struct inventory_host	*h;
+
+	if ((h = inventory_lookup(ip, name)) != NULL)
+		return (h);
+	if (inv->nhosts == ip->size) {
+		ip->size = ip->size == 0 ? 64 : ip->size * 2;
+		inv->hosts = xreallocarray(inv->hosts, ip->size,
+		    sizeof *inv->hosts);
+	}
+	h = &inv->hosts[inv->nhosts++];
+	memset(h, 0, sizeof *h);
+	h->name = xstrdup(name);
+	if ((inv->nhosts + 1) * 2 > ip->mask + 1)
+		inventory_table_grow(ip);
+	else
+		inventory_table_insert(ip, inv->nhosts - 1);
+	return (h);
+}
+
+/* Set a fact: replace the value, except group, which accumulates. */
+static void
+inventory_set(struct inventory_host *h, const char *key, const char *value)
+{
+	struct inventory_fact	*f;
+	size_t			 i;
+	int			 group = (strcmp(key, "group") == 0);
+
+	for (i = 0; i < h->nfacts; i++) {
+		f = &h->facts[i];
+		if (strcmp(f->key, key) != 0)
+			continue;
+		if (group) {
+			if (strcmp(f->value, value) == 0)
+				return;
+			continue;
+		}
+		free(f->value);
+		f->value = xstrdup(value);
+		return;
+	}
+	h->facts = xreallocarray(h->facts, h->nfacts + 1, sizeof *h->facts);
+	f = &h->facts[h->nfacts++];
+	f->key = xstrdup(key);
+	f->value = xstrdup(value);
+}
+
+static int
+inventory_name_char(int c)
+{
+	return (isascii(c) && (isalnum(c) || c == '_' || c == '-' ||
+	    c == '.'));
+}
+
+/*
+ * Split a line into words: whitespace separates, double quotes group (a
+ * backslash escapes '"' or '\' inside them), and a word starting with '#'
+ * ends the line. Returns -1 on an unterminated quote.
+ */
+static int
+inventory_split(const char *s, char ***argvp, size_t *argcp)
+{
+	char	**argv = NULL, *arg;
+	size_t	  argc = 0, j;
+	int	  quote;
+
+	for (;;) {
+		while (*s == ' ' || *s == '\t' || *s == '\r' || *s == '\n')
+			s++;
+		if (*s == '\0' || *s == '#')
+			break;
+		arg = xmalloc(strlen(s) + 1);
+		argv = xreallocarray(argv, argc + 1, sizeof *argv);
+		argv[argc++] = arg;
+		quote = 0;
+		for (j = 0; *s != '\0'; s++) {
+			if (quote && *s == '\\' && (s[1] == '"' ||
+			    s[1] == '\\'))
+				arg[j++] = *++s;
+			else if (*s == '"')
+				quote = !quote;
+			else if (!quote && (*s == ' ' || *s == '\t' ||
+			    *s == '\r' || *s == '\n'))
+				break;
+			else
+				arg[j++] = *s;
+		}
+		arg[j] = '\0';
+		if (quote) {
+			*argvp = argv;
+			*argcp = argc;
+			return (-1);
+		}
+	}
+	*argvp = argv;
+	*argcp = argc;
+	return (0);
+}
+
+static void
+inventory_free_argv(char **argv, size_t argc)
+{
+	size_t	i;
+
+	for (i = 0; i < argc; i++)
+		free(argv[i]);
+	free(argv);
+}
+
+/*
+ * Is the line a "[NAME]" header? Returns 1 and sets *group (allocated),
+ * 0 if not a header, -1 with *cause if it looks like one but is bad.
+ */
+static int
+inventory_header(const char *path, int lineno, const char *line,
+    char **group, char **cause)
+{
+	const char	*p, *end, *hash;
+	size_t		 i;
+
+	p = line + strspn(line, " \t");
+	if (*p != '[')
+		return (0);
+	/* A comment starts at a '#' after whitespace. */
+	end = p + strlen(p);
+	for (hash = p; (hash = strchr(hash, '#')) != NULL; hash++) {
+		if (hash[-1] == ' ' || hash[-1] == '\t') {
+			end = hash;
+			break;
+		}
+	}
+	while (end > p && strchr(" \t\r\n", end[-1]) != NULL)
+		end--;
+	if (end[-1] != ']')
+		return (0);	/* a host spec such as "[1-3] role=x" */
+
+	for (i = 1; p + i < end - 1; i++) {
+		if (!inventory_name_char((unsigned char)p[i]))
+			break;
+	}
+	if (end - p < 3 || p + i != end - 1) {
+		xasprintf(cause, "%s:%d: bad group header '%.*s' (group names "
+		    "hold letters, digits, '_', '-' and '.')", path, lineno,
+		    (int)(end - p), p);
+		return (-1);
+	}
+	*group = xstrndup(p + 1, (size_t)(end - p - 2));
+	return (1);
+}
+
+/* Parse one host line; -1 with *cause. */
+static int
+inventory_line(struct inventory_private *ip, const char *path, int lineno,
+    const char *line, const char *group, char **cause)
+{
+	struct hostlist		 hl = HOSTLIST_INIT;
+	struct inventory_host	*h;
+	char			**argv = NULL, *eq, *error = NULL;
+	size_t			  argc = 0, i, j, k;
+	int			  rc = -1;
+
+	if (inventory_split(line, &argv, &argc) != 0) {
+		xasprintf(cause, "%s:%d: unterminated quote", path, lineno);
+		goto out;
+	}
+	if (argc == 0) {
+		rc = 0;
+		goto out;
+	}
+	if (strchr(argv[0], '=') != NULL) {
+		xasprintf(cause, "%s:%d: expected a host spec before '%s'",
+		    path, lineno, argv[0]);
+		goto out;
+	}
+	for (i = 1; i < argc; i++) {
+		if ((eq = strchr(argv[i], '=')) == NULL) {
+			xasprintf(cause, "%s:%d: bad fact '%s' (expected "
+			    "key=value)", path, lineno, argv[i]);
+			goto out;
+		}
+		for (j = 0; argv[i] + j < eq; j++) {
+			if (!inventory_name_char((unsigned char)argv[i][j]))
+				break;
+		}
+		if (j == 0 || argv[i] + j != eq) {
+			xasprintf(cause, "%s:%d: bad fact name in '%s' (names "
+			    "hold letters, digits, '_', '-' and '.')", path,
+			    lineno, argv[i]);
+			goto out;
+		}
+	}
+	if (hostlist_expand(&hl, argv[0], &error) != 0) {
+		xasprintf(cause, "%s:%d: %s", path, lineno, error);
+		free(error);
+		goto out;
+	}
+	if (hl.n == 0) {
+		xasprintf(cause, "%s:%d: no host in '%s'", path, lineno,
+		    argv[0]);
+		goto out;
+	}
+
+	for (k = 0; k < hl.n; k++) {
+		h = inventory_get(ip, hl.hosts[k]);
+		if (group != NULL)
+			inventory_set(h, "group", group);
+		for (i = 1; i < argc; i++) {
+			eq = strchr(argv[i], '=');
+			*eq = '\0';
+			inventory_set(h, argv[i], eq + 1);
+			*eq = '=';
+		}
+	}
+	rc = 0;
+
+out:
+	hostlist_release(&hl);
+	inventory_free_argv(argv, argc);
+	return (rc);
+}
+
+/* Load; NULL with *cause allocated ("FILE:LINE: ...") on error. */
+struct inventory *
+inventory_load(const char *path, char **cause)
+{
+	struct inventory_private	*ip;
+	FILE				*f;
+	char				*line = NULL, *group = NULL, *g;
+	size_t				 size = 0;
+	int				 lineno = 0, r;
+
+	if ((f = fopen(path, "r")) == NULL) {
+		xasprintf(cause, "%s: %s", path, strerror(errno));
+		return (NULL);
+	}
+	ip = xcalloc(1, sizeof *ip);
+	while (getline(&line, &size, f) != -1) {
+		lineno++;
+		if ((r = inventory_header(path, lineno, line, &g, cause)) < 0)
+			goto fail;
+		if (r == 1) {
+			free(group);
+			group = g;
+			continue;
+		}
+		if (inventory_line(ip, path, lineno, line, group, cause) != 0)
+			goto fail;
+	}
+	if (ferror(f)) {
+		xasprintf(cause, "%s: %s", path, strerror(errno));
+		goto fail;
+	}
+	free(line);
+	free(group);
+	fclose(f);
+	log_debug("%s: %s: %zu hosts", __func__, path, ip->inv.nhosts);
+	return (&ip->inv);
+
+fail:
+	free(line);
+	free(group);
+	fclose(f);
+	inventory_free(&ip->inv);
+	return (NULL);
+}
+
+/* Free an inventory; NULL is fine. */
+void
+inventory_free(struct inventory *inv)
+{
+	struct inventory_private	*ip = (struct inventory_private *)inv;
+	struct inventory_host		*h;
+	size_t				 i, j;
+
+	if (inv == NULL)
+		return;
+	for (i = 0; i < inv->nhosts; i++) {
+		h = &inv->hosts[i];
+		for (j = 0; j < h->nfacts; j++) {
+			free(h->facts[j].key);
+			free(h->facts[j].value);
+		}
+		free(h->facts);
+		free(h->name);
+	}
+	free(inv->hosts);
+	free(ip->slots);
+	free(ip);
+}
+
+/* The host of that name, or NULL. */
+const struct inventory_host *
+inventory_find(const struct inventory *inv, const char *name)
+{
+	if (inv == NULL)
+		return (NULL);
+	return (inventory_lookup((const struct inventory_private *)inv,
+	    name));
+}

@@ -1,0 +1,530 @@
+/*
+ * keys.c: identities for publickey authentication, loaded once per run.
+ *
+ * Parsing a private key is the most expensive part of a connection with
+ * libssh2's file-based calls (OpenSSL 3 sets up its decoders on every
+ * PEM_read_bio_PrivateKey). So each key file is read and parsed once, and
+ * every host authenticates through libssh2_userauth_publickey() with a
+ * sign callback: unencrypted OpenSSH ed25519 keys sign in-process with
+ * libcrypto, ssh-agent keys sign through the agent. Key files of other
+ * kinds are kept in memory and handed to libssh2, which parses them per
+ * connection (correct, only slower).
+ */
+#include <sys/stat.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <libssh2.h>
+#include <openssl/evp.h>
+
+#include "muster.h"
+
+#define KEY_FILE_MAX	(64 * 1024)
+
+enum key_kind {
+	KEY_ED25519,		/* parsed; signed with libcrypto */
+	KEY_LIBSSH2,		/* file contents handed to libssh2 */
+	KEY_AGENT,		/* signed by ssh-agent */
+	KEY_UNUSABLE,		/* unreadable or encrypted */
+};
+
+struct key {
+	char		*name;		/* path, or "agent: comment" */
+	enum key_kind	 kind;
+	unsigned char	*blob;		/* public key, SSH wire format */
+	size_t		 bloblen;
+	EVP_PKEY	*pkey;
+	char		*data;		/* KEY_LIBSSH2: the file */
+	size_t		 datalen;
+	const char	*agent_sock;	/* KEY_AGENT */
+	const char	*why;		/* KEY_UNUSABLE: the reason */
+};
+
+/* The keys for one combination of settings, shared by its hosts. */
+struct keylist {
+	char		*id;
+	struct key	**keys;
+	size_t		  nkeys;
+};
+
+struct keyring {
+	struct key	**files;	/* every file ever asked for */
+	size_t		  nfiles;
+	struct key	**agent;	/* agent identities */
+	size_t		  nagent;
+	char		 *agent_sock;	/* those came from here */
+	int		  agent_asked;
+	struct keylist	 *lists;
+	size_t		  nlists;
+};
+
+/* A new empty keyring. */
+struct keyring *
+keyring_new(void)
+{
+	struct keyring	*kr;
+
+	kr = xcalloc(1, sizeof *kr);
+	return (kr);
+}
+
+static void
+key_free(struct key *k)
+{
+	if (k == NULL)
+		return;
+	free(k->name);
+	free(k->blob);
+	EVP_PKEY_free(k->pkey);
+	if (k->data != NULL)
+		explicit_bzero(k->data, k->datalen);
+	free(k->data);
+	free(k);
+}
+
+/* Free the keyring, wiping private key material. */
+void
+keyring_free(struct keyring *kr)
+{
+	size_t	i;
+
+	if (kr == NULL)
+		return;
+	for (i = 0; i < kr->nfiles; i++)
+		key_free(kr->files[i]);
+	free(kr->files);
+	for (i = 0; i < kr->nagent; i++)
+		key_free(kr->agent[i]);
+	free(kr->agent);
+	free(kr->agent_sock);
+	for (i = 0; i < kr->nlists; i++) {
+		free(kr->lists[i].id);
+		free(kr->lists[i].keys);
+	}
+	free(kr->lists);
+	free(kr);
+}
+
+/* Read a whole small file; NULL on error. */
+static char *
+key_read_file(const char *path, size_t *len)
+{
+	char	*buf;
+	ssize_t	 n;
+	size_t	 off = 0;
+	int	 fd;
+
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
+		return (NULL);
+	buf = xmalloc(KEY_FILE_MAX + 1);
+	while (off < KEY_FILE_MAX &&
+	    (n = read(fd, buf + off, KEY_FILE_MAX - off)) > 0)
+		off += n;
+	close(fd);
+	buf[off] = '\0';
+	*len = off;
+	return (buf);
+}
+
+/* Take a 32-bit big-endian length and that many bytes. */
+static int
+key_take(const unsigned char **p, const unsigned char *end,
+    const unsigned char **s, size_t *n)
+{
+	uint32_t	len;
+
+	if (end - *p < 4)
+		return (-1);
+	len = (uint32_t)(*p)[0] << 24 | (uint32_t)(*p)[1] << 16 |
+	    (uint32_t)(*p)[2] << 8 | (*p)[3];
+	if ((size_t)(end - *p - 4) < len)
+		return (-1);
+	*s = *p + 4;
+	*n = len;
+	*p += 4 + len;
+	return (0);
+}
+
+/* Is the string at s (n bytes) equal to the C string c? */
+static int
+key_streq(const unsigned char *s, size_t n, const char *c)
+{
+	return (n == strlen(c) && memcmp(s, c, n) == 0);
+}
+
+/*
+ * Parse an OpenSSH-format private key ("openssh-key-v1"). Fills the public
+ * blob always (it is in the clear) and sets the kind: KEY_ED25519 with the
+ * private key parsed, KEY_UNUSABLE when encrypted, KEY_LIBSSH2 for other
+ * types. Returns 0 if the format was recognised.
+ */
+static int
+key_parse_openssh(struct key *k, const char *text)
+{
+	static const char	 begin[] = "-----BEGIN OPENSSH PRIVATE KEY-----";
+	static const char	 magic[] = "openssh-key-v1";
+	const char		*s, *e;
+	unsigned char		*b64, *bin = NULL;
+	const unsigned char	*p, *end, *cipher, *kdf, *kdfopt, *pub, *priv;
+	const unsigned char	*type, *pk, *sk;
+	size_t			 n = 0, clen, kdflen, optlen, publen, privlen;
+	size_t			 tlen, pklen, sklen;
+	int			 len, rc = -1;
+
+	if ((s = strstr(text, begin)) == NULL)
+		return (-1);
+	s += sizeof begin - 1;
+	if ((e = strstr(s, "-----END")) == NULL)
+		return (-1);
+	b64 = xmalloc(e - s + 1);
+	for (; s < e; s++) {
+		if (*s != '\n' && *s != '\r' && *s != ' ' && *s != '\t')
+			b64[n++] = *s;
+	}
+	bin = xmalloc(n + 1);
+	len = EVP_DecodeBlock(bin, b64, n);
+	free(b64);
+	if (len < (int)sizeof magic)
+		goto out;
+	/* EVP_DecodeBlock counts '=' padding as zero bytes: harmless. */
+	p = bin;
+	end = bin + len;
+	if (memcmp(p, magic, sizeof magic) != 0)
+		goto out;
+	p += sizeof magic;
+	if (key_take(&p, end, &cipher, &clen) != 0 ||
+	    key_take(&p, end, &kdf, &kdflen) != 0 ||
+	    key_take(&p, end, &kdfopt, &optlen) != 0 || end - p < 4)
+		goto out;
+	p += 4;			/* number of keys: one */
+	if (key_take(&p, end, &pub, &publen) != 0 ||
+	    key_take(&p, end, &priv, &privlen) != 0)
+		goto out;
+	k->blob = xmalloc(publen);
+	memcpy(k->blob, pub, publen);
+	k->bloblen = publen;
+	rc = 0;
+	k->kind = KEY_LIBSSH2;
+	if (!key_streq(cipher, clen, "none")) {
+		log_debug("%s: %s is encrypted: only usable through ssh-agent",
+		    __func__, k->name);
+		k->kind = KEY_UNUSABLE;
+		k->why = "encrypted (load it into ssh-agent)";
+		goto out;
+	}
+	p = priv;
+	end = priv + privlen;
+	if (end - p < 8)
+		goto out;
+	p += 8;			/* check integers */
+	if (key_take(&p, end, &type, &tlen) != 0 ||
+	    !key_streq(type, tlen, "ssh-ed25519"))
+		goto out;	/* another type: libssh2 will parse it */
+	if (key_take(&p, end, &pk, &pklen) != 0 ||
+	    key_take(&p, end, &sk, &sklen) != 0 || pklen != 32 || sklen != 64)
+		goto out;
+	k->pkey = EVP_PKEY_new_raw_private_key(EVP_PKEY_ED25519, NULL, sk, 32);
+	if (k->pkey != NULL)
+		k->kind = KEY_ED25519;
+out:
+	if (bin != NULL) {
+		explicit_bzero(bin, n + 1);
+		free(bin);
+	}
+	return (rc);
+}
+
+/* Read the public blob from path.pub ("type base64 comment"). */
+static void
+key_read_pub(struct key *k, const char *path)
+{
+	char		*pubpath, *text, *b64, *sp;
+	unsigned char	*bin;
+	size_t		 len;
+	int		 n;
+
+	xasprintf(&pubpath, "%s.pub", path);
+	text = key_read_file(pubpath, &len);
+	free(pubpath);
+	if (text == NULL)
+		return;
+	if ((b64 = strchr(text, ' ')) != NULL) {
+		b64++;
+		if ((sp = strpbrk(b64, " \r\n")) != NULL)
+			*sp = '\0';
+		bin = xmalloc(strlen(b64) + 1);
+		n = EVP_DecodeBlock(bin, (unsigned char *)b64, strlen(b64));
+		if (n > 0) {
+			/* Drop the zero bytes padding produced. */
+			len = strlen(b64);
+			while (len > 0 && b64[len - 1] == '=') {
+				len--;
+				n--;
+			}
+			k->blob = bin;
+			k->bloblen = n;
+		} else
+			free(bin);
+	}
+	free(text);
+}
+
+/* Load one identity file (once per run). */
+static struct key *
+keyring_file(struct keyring *kr, const char *path)
+{
+	struct key	*k;
+	char		*text;
+	size_t		 i, len;
+
+	for (i = 0; i < kr->nfiles; i++) {
+		if (strcmp(kr->files[i]->name, path) == 0)
+			return (kr->files[i]);
+	}
+	k = xcalloc(1, sizeof *k);
+	k->name = xstrdup(path);
+	k->kind = KEY_UNUSABLE;
+	if ((text = key_read_file(path, &len)) == NULL) {
+		log_debug("%s: %s: %s", __func__, path, strerror(errno));
+		k->why = errno == ENOENT ? "no such file" : "cannot be read";
+	} else {
+		if (key_parse_openssh(k, text) != 0) {
+			if (strstr(text, "PRIVATE KEY-----") == NULL)
+				k->why = "not a private key";
+			else if (strstr(text, "ENCRYPTED") != NULL)
+				k->why = "encrypted (load it into ssh-agent)";
+			else
+				k->kind = KEY_LIBSSH2;
+		}
+		if (k->kind == KEY_LIBSSH2) {
+			k->data = text;
+			k->datalen = len;
+		} else {
+			explicit_bzero(text, len);
+			free(text);
+		}
+		if (k->blob == NULL)
+			key_read_pub(k, path);
+	}
+	kr->files = xreallocarray(kr->files, kr->nfiles + 1,
+	    sizeof *kr->files);
+	kr->files[kr->nfiles++] = k;
+	log_debug("%s: %s: %s", __func__, path,
+	    k->kind == KEY_ED25519 ? "ed25519, signed in-process" :
+	    k->kind == KEY_LIBSSH2 ? "handed to libssh2" : "not usable");
+	return (k);
+}
+
+/* Ask the agent for its identities, once. */
+static void
+keyring_load_agent(struct keyring *kr, const char *sock)
+{
+	struct sshagent_id	*ids;
+	struct key		*k;
+	size_t			 n, i;
+
+	if (kr->agent_asked)
+		return;
+	kr->agent_asked = 1;
+	if (sshagent_list(sock, &ids, &n) != 0) {
+		log_debug("%s: no agent at %s", __func__, sock);
+		return;
+	}
+	kr->agent_sock = xstrdup(sock);
+	kr->agent = xcalloc(n == 0 ? 1 : n, sizeof *kr->agent);
+	for (i = 0; i < n; i++) {
+		k = xcalloc(1, sizeof *k);
+		xasprintf(&k->name, "agent: %s", ids[i].comment);
+		k->kind = KEY_AGENT;
+		k->blob = ids[i].blob;
+		k->bloblen = ids[i].bloblen;
+		ids[i].blob = NULL;
+		k->agent_sock = kr->agent_sock;
+		kr->agent[kr->nagent++] = k;
+	}
+	sshagent_ids_free(ids, n);
+}
+
+/* Is an agent key the public half of one of these files? */
+static int
+keyring_matches_file(struct key *a, struct key **files, size_t n)
+{
+	size_t	i;
+
+	for (i = 0; i < n; i++) {
+		if (files[i]->blob != NULL && files[i]->bloblen == a->bloblen &&
+		    memcmp(files[i]->blob, a->blob, a->bloblen) == 0)
+			return (1);
+	}
+	return (0);
+}
+
+/* The keys to try for a host, in order. */
+size_t
+keyring_for_host(struct keyring *kr, const struct sshconf_host *conf,
+    struct key ***keys)
+{
+	struct keylist	*kl;
+	struct key	**files;
+	const char	*sock = NULL;
+	char		*id, *tmp;
+	size_t		 i, nfiles = 0;
+
+	if (conf->identity_agent == NULL)
+		sock = getenv("SSH_AUTH_SOCK");
+	else if (strcmp(conf->identity_agent, "none") != 0 &&
+	    strcmp(conf->identity_agent, "SSH_AUTH_SOCK") != 0)
+		sock = conf->identity_agent;
+	else if (strcmp(conf->identity_agent, "SSH_AUTH_SOCK") == 0)
+		sock = getenv("SSH_AUTH_SOCK");
+	if (sock != NULL && *sock == '\0')
+		sock = NULL;
+
+	xasprintf(&id, "%s|%d", sock != NULL ? sock : "", conf->identities_only);
+	for (i = 0; i < conf->nidentity_files; i++) {
+		xasprintf(&tmp, "%s|%s", id, conf->identity_files[i]);
+		free(id);
+		id = tmp;
+	}
+	for (i = 0; i < kr->nlists; i++) {
+		if (strcmp(kr->lists[i].id, id) == 0) {
+			free(id);
+			*keys = kr->lists[i].keys;
+			return (kr->lists[i].nkeys);
+		}
+	}
+
+	kr->lists = xreallocarray(kr->lists, kr->nlists + 1,
+	    sizeof *kr->lists);
+	kl = &kr->lists[kr->nlists++];
+	kl->id = id;
+	kl->nkeys = 0;
+	files = xcalloc(conf->nidentity_files + 1, sizeof *files);
+	for (i = 0; i < conf->nidentity_files; i++)
+		files[nfiles++] = keyring_file(kr, conf->identity_files[i]);
+	kl->keys = xcalloc(kr->nagent + nfiles + 64, sizeof *kl->keys);
+	if (sock != NULL) {
+		keyring_load_agent(kr, sock);
+		for (i = 0; i < kr->nagent && kl->nkeys < 64; i++) {
+			if (!conf->identities_only ||
+			    keyring_matches_file(kr->agent[i], files, nfiles))
+				kl->keys[kl->nkeys++] = kr->agent[i];
+		}
+	}
+	for (i = 0; i < nfiles; i++) {
+		if (files[i]->kind == KEY_UNUSABLE)
+			continue;
+		/* Skip a file whose key the agent already offered. */
+		if (sock != NULL && files[i]->blob != NULL &&
+		    keyring_matches_file(files[i], kr->agent, kr->nagent))
+			continue;
+		kl->keys[kl->nkeys++] = files[i];
+	}
+	free(files);
+	*keys = kl->keys;
+	return (kl->nkeys);
+}
+
+/* libssh2 sign callback for in-process ed25519 keys. */
+static int
+key_sign_ed25519(LIBSSH2_SESSION *session, unsigned char **sig,
+    size_t *siglen, const unsigned char *data, size_t datalen,
+    void **abstract)
+{
+	struct key	*k = *abstract;
+	struct host	*h = libssh2_session_abstract(session) != NULL ?
+			    *libssh2_session_abstract(session) : NULL;
+	EVP_MD_CTX	*ctx;
+	size_t		 n = 64;
+	int		 ok;
+
+	if ((ctx = EVP_MD_CTX_new()) == NULL)
+		return (-1);
+	*sig = malloc(n);
+	ok = *sig != NULL &&
+	    EVP_DigestSignInit(ctx, NULL, NULL, NULL, k->pkey) == 1 &&
+	    EVP_DigestSign(ctx, *sig, &n, data, datalen) == 1;
+	EVP_MD_CTX_free(ctx);
+	if (!ok) {
+		log_debug("%s: %s: signing with %s failed", __func__,
+		    h != NULL ? h->name : "?", k->name);
+		free(*sig);
+		*sig = NULL;
+		return (-1);
+	}
+	*siglen = n;
+	return (0);
+}
+
+/* libssh2 sign callback for agent keys. */
+static int
+key_sign_agent(LIBSSH2_SESSION *session, unsigned char **sig,
+    size_t *siglen, const unsigned char *data, size_t datalen,
+    void **abstract)
+{
+	struct key	*k = *abstract;
+	unsigned char	*s;
+	size_t		 n;
+
+	(void)session;
+	if (sshagent_sign(k->agent_sock, k->blob, k->bloblen, data, datalen,
+	    &s, &n) != 0)
+		return (-1);
+	/* libssh2 frees the signature with its allocator: plain free(). */
+	*sig = s;
+	*siglen = n;
+	return (0);
+}
+
+/* Try one key on a session. */
+int
+key_userauth(struct key *k, void *session, const char *user, void **abstract)
+{
+	LIBSSH2_SESSION	*s = session;
+
+	*abstract = k;
+	switch (k->kind) {
+	case KEY_ED25519:
+		return (libssh2_userauth_publickey(s, user, k->blob,
+		    k->bloblen, key_sign_ed25519, abstract));
+	case KEY_AGENT:
+		return (libssh2_userauth_publickey(s, user, k->blob,
+		    k->bloblen, key_sign_agent, abstract));
+	case KEY_LIBSSH2:
+		return (libssh2_userauth_publickey_frommemory(s, user,
+		    strlen(user), NULL, 0, k->data, k->datalen, NULL));
+	default:
+		return (LIBSSH2_ERROR_FILE);
+	}
+}
+
+/* Why no identity file of the host could be used ("a: encrypted; b: ..."). */
+char *
+keyring_explain(struct keyring *kr, const struct sshconf_host *conf)
+{
+	struct key	*k;
+	char		*s = xstrdup(""), *t;
+	size_t		 i;
+
+	for (i = 0; i < conf->nidentity_files; i++) {
+		k = keyring_file(kr, conf->identity_files[i]);
+		if (k->kind != KEY_UNUSABLE)
+			continue;
+		xasprintf(&t, "%s%s%s: %s", s, *s != '\0' ? "; " : "", k->name,
+		    k->why != NULL ? k->why : "not usable");
+		free(s);
+		s = t;
+	}
+	return (s);
+}
+
+/* The key's name for messages. */
+const char *
+key_label(const struct key *k)
+{
+	return (k->name);
+}

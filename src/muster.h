@@ -1,0 +1,512 @@
+/*
+ * muster.h: the client's private header, one section per file.
+ */
+#ifndef MUSTER_H
+#define MUSTER_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "log.h"
+#include "muster-protocol.h"
+#include "proto.h"
+#include "wire.h"
+#include "xmalloc.h"
+
+/* Exit codes, the same for every command (DESIGN section 1). */
+#define EXIT_ALL_OK		0
+#define EXIT_NO_MATCH		1
+#define EXIT_FAILED		2
+#define EXIT_NO_ANSWER		3
+#define EXIT_USAGE		64
+#define EXIT_INTERRUPTED	130
+
+/* hostlist.c */
+/*
+ * An ordered list of host names. Specs are comma-separated names with
+ * bracketed numeric ranges and lists: "web[01-20,33],db1" (leading zeros
+ * set the width). Folding is the inverse: names sharing a prefix and
+ * suffix with numbers of one width become "web[01-03,07]".
+ */
+struct hostlist {
+	char	**hosts;
+	size_t	  n;
+	size_t	  size;
+};
+#define HOSTLIST_INIT { NULL, 0, 0 }
+void	 hostlist_init(struct hostlist *);
+void	 hostlist_release(struct hostlist *);
+/* Append a copy of one name. */
+void	 hostlist_add(struct hostlist *, const char *);
+/*
+ * Expand spec and append the names. Returns 0, or -1 with *cause set
+ * (allocated) naming what was wrong ("bad range 'web[3-1]': 3 is above 1").
+ * Names may hold letters, digits, '.', '-', '_' and ':' only.
+ */
+int	 hostlist_expand(struct hostlist *, const char *, char **);
+/* Drop repeated names, keeping the first of each. */
+void	 hostlist_uniq(struct hostlist *);
+/* Remove every name that is in the second list. */
+void	 hostlist_remove(struct hostlist *, const struct hostlist *);
+/* Is the name in the list? */
+int	 hostlist_has(const struct hostlist *, const char *);
+/* Sort names naturally (node2 before node10). */
+void	 hostlist_sort(struct hostlist *);
+/* The natural order of two names, as strcmp returns it. */
+int	 hostlist_natcmp(const char *, const char *);
+/* Fold names into the shortest range form; new string. "" for none. */
+char	*hostlist_fold(char *const *, size_t);
+
+/* sshconf.c */
+/*
+ * A parsed ssh_config(5) file. Only what muster uses is kept; other
+ * keywords are accepted and ignored, as OpenSSH itself ignores keywords of
+ * other versions with IgnoreUnknown. As in OpenSSH, for each keyword the
+ * first value obtained wins, except IdentityFile, which accumulates.
+ */
+enum sshconf_strict {
+	SSHCONF_STRICT_YES = 0,		/* also "ask": we never prompt */
+	SSHCONF_STRICT_ACCEPT_NEW,
+	SSHCONF_STRICT_NO
+};
+struct sshconf_host {
+	char		 *hostname;	/* HostName, %h expanded; else alias */
+	char		 *user;		/* User; else the local user */
+	int		  port;		/* Port; else 22 */
+	char		**identity_files; /* ~ and %d %h %r %u expanded */
+	size_t		  nidentity_files;
+	int		  identities_only;
+	char		 *identity_agent; /* NULL: $SSH_AUTH_SOCK; "none" */
+	char		**known_hosts_files; /* UserKnownHostsFile, expanded */
+	size_t		  nknown_hosts_files;
+	enum sshconf_strict strict;
+	int		  connect_timeout; /* seconds; -1 when not set */
+	char		 *proxy_jump;	/* set but not supported yet */
+};
+struct sshconf;
+/*
+ * Load path (Include directives are followed, relative to ~/.ssh). Returns
+ * NULL with *cause allocated ("FILE:LINE: ...") on a syntax error or a bad
+ * value of a keyword muster uses. A missing file is an error only if
+ * must_exist.
+ */
+struct sshconf	*sshconf_load(const char *path, int must_exist, char **cause);
+void		 sshconf_free(struct sshconf *);
+/* Options for one host alias, with OpenSSH's defaults filled in. */
+void		 sshconf_resolve(const struct sshconf *, const char *,
+		     struct sshconf_host *);
+void		 sshconf_host_release(struct sshconf_host *);
+
+/* inventory.c */
+/*
+ * The inventory file: "HOSTSPEC [key=value ...]" lines, '#' comments,
+ * "[group]" headers that add group=NAME to the hosts below them. A host
+ * named on several lines gets the union of its facts (a later value for
+ * the same key replaces an earlier one, except group, which accumulates).
+ */
+struct inventory_fact {
+	char	*key;
+	char	*value;
+};
+struct inventory_host {
+	char			*name;
+	struct inventory_fact	*facts;
+	size_t			 nfacts;
+};
+struct inventory {
+	struct inventory_host	*hosts;		/* in file order */
+	size_t			 nhosts;
+};
+/* Load; NULL with *cause allocated ("FILE:LINE: ...") on error. */
+struct inventory *inventory_load(const char *, char **);
+void		 inventory_free(struct inventory *);
+const struct inventory_host *inventory_find(const struct inventory *,
+		     const char *);
+
+/* config.c */
+/*
+ * Client settings: ~/.config/muster/config (or $MUSTER_CONFIG), "key =
+ * value" lines. Command-line options override them.
+ */
+struct config {
+	char	*agent_path;		/* agent_path */
+	char	*ssh_config;		/* ssh_config */
+	char	*inventory;		/* inventory */
+	int	 concurrency;		/* concurrency; 0: derived */
+	int	 connect_timeout;	/* connect_timeout; 0: 10 s */
+	char	*color;			/* color = auto|always|never */
+};
+/* Load the client config; -1 with *cause on a bad file. */
+int	 config_load(struct config *, char **);
+void	 config_release(struct config *);
+/* The directory of muster's config files, "~/.config/muster". */
+char	*config_dir(void);
+
+/* result.c */
+/* The definitive outcome of one host, as shown and counted. */
+enum result_status {
+	RESULT_NONE = 0,	/* not finished (never shown) */
+	RESULT_OK,
+	RESULT_FAILED,		/* the agent answered with a failure */
+	RESULT_SKIPPED,		/* the filter did not match on the host */
+	RESULT_UNREACHABLE,
+	RESULT_TIMEOUT,
+	RESULT_AUTH,
+	RESULT_HOSTKEY,
+	RESULT_AGENT,		/* agent missing, crashed, or garbage */
+	RESULT_CANCELLED,
+};
+#define RESULT_NSTATUS	(RESULT_CANCELLED + 1)
+struct result {
+	enum result_status	 status;
+	int			 statuscode;	/* -1: no reply */
+	char			*statusmsg;	/* reply's, or the client's */
+	int			 have_reply;
+	struct wire_msg		 msg;		/* owns the reply's objects */
+	struct proto_reply	 reply;
+	char			*stderr_text;	/* agent stderr, bounded */
+	int64_t			 elapsed_ms;	/* client-side, start to end */
+};
+const char *result_status_name(enum result_status);
+/* Does this status mean the host gave no answer (exit 3)? */
+int	 result_status_unanswered(enum result_status);
+/* Take a reply from the agent's stdout; sets status and message. */
+void	 result_set_reply(struct result *, const char *, size_t);
+/* A transport outcome with a one-line message (printf-style). */
+void	 result_set_error(struct result *, enum result_status,
+	     const char *, ...) __attribute__((format(printf, 3, 4)));
+void	 result_release(struct result *);
+/* A data field of the reply, or NULL. */
+const msgpack_object *result_data(const struct result *, const char *);
+
+/* host.c */
+enum host_state {
+	HOST_PENDING = 0,
+	HOST_RESOLVING,
+	HOST_CONNECTING,
+	HOST_HANDSHAKE,
+	HOST_HOSTKEY,
+	HOST_AUTH,
+	HOST_EXEC,
+	HOST_RUNNING,
+	HOST_CLOSING,
+	HOST_DONE,
+	HOST_FAILED,
+};
+struct run;
+struct host_ssh;
+struct host {
+	char			*name;		/* as selected */
+	size_t			 index;		/* in run->hosts */
+	struct run		*run;
+	enum host_state		 state;
+	struct sshconf_host	 conf;		/* resolved ssh_config */
+	struct host_ssh		*ssh;		/* transport state */
+	struct timeval		 started;
+	struct result		 result;
+};
+struct host	*host_new(struct run *, const char *, size_t);
+void		 host_free(struct host *);
+/* The only way to change a host's state; logs "a -> b" at -v. */
+void		 host_set_state(struct host *, enum host_state);
+const char	*host_state_name(enum host_state);
+/* The host finished (state DONE or FAILED set, result filled). */
+void		 host_finished(struct host *);
+
+/* transport-ssh.c */
+/*
+ * A transport moves one request to a host and its reply back: open the
+ * host, send the request, receive the reply, close. It reports through
+ * the host: host_set_state() as it goes and host_finished() with the
+ * result filled in. Only SSH exists today (DESIGN section 11 adds warm
+ * sessions and NATS behind the same four calls).
+ */
+struct transport {
+	const char	*name;
+	/* Once per run, before any host; -1 with *cause on error. */
+	int		 (*init)(struct run *, char **);
+	/* Connect and run the request (run->request) on the host. */
+	void		 (*open)(struct host *);
+	/* Abandon the host now (cancel or timeout); result already set. */
+	void		 (*close)(struct host *);
+	/* Once per run, after every host. */
+	void		 (*done)(struct run *);
+};
+extern const struct transport transport_ssh;
+
+/* keys.c */
+/*
+ * Identities for publickey authentication, each loaded once per run and
+ * shared by every host: ssh-agent keys and identity files. Unencrypted
+ * OpenSSH ed25519 keys are signed in-process (libcrypto) through
+ * libssh2_userauth_publickey(); other key files are handed to libssh2 from
+ * memory (it parses them per connection, slower but complete).
+ */
+struct key;
+struct keyring;
+struct keyring	*keyring_new(void);
+void		 keyring_free(struct keyring *);
+/*
+ * The keys to try for a host, in order: agent keys (unless
+ * IdentityAgent none, and with IdentitiesOnly only those matching an
+ * identity file), then identity files that could be read. Returns the
+ * count; the array is owned by the keyring and valid until it is freed.
+ */
+size_t		 keyring_for_host(struct keyring *, const struct sshconf_host *,
+		     struct key ***);
+/*
+ * Try one key on a session: a libssh2 return code (0 authenticated,
+ * LIBSSH2_ERROR_EAGAIN to call again with the same arguments).
+ */
+/* Why the host's identity files are unusable; new string ("" if none). */
+char		*keyring_explain(struct keyring *, const struct sshconf_host *);
+int		 key_userauth(struct key *, void *session, const char *user,
+		     void **abstract);
+const char	*key_label(const struct key *);
+
+/* sshagent.c */
+/*
+ * A minimal ssh-agent client (draft-miller-ssh-agent): list identities,
+ * sign. Agent round trips are short blocking exchanges on a local socket.
+ */
+struct sshagent_id {
+	unsigned char	*blob;
+	size_t		 bloblen;
+	char		*comment;
+};
+/* Identities of the agent at path; -1 if it cannot be asked. */
+int	 sshagent_list(const char *, struct sshagent_id **, size_t *);
+/* Sign data; the raw signature (without its type) in a malloc'd *sig. */
+int	 sshagent_sign(const char *, const unsigned char *, size_t,
+	     const unsigned char *, size_t, unsigned char **, size_t *);
+void	 sshagent_ids_free(struct sshagent_id *, size_t);
+
+/* knownhosts.c */
+/*
+ * known_hosts files, each read once per run. Check answers with the
+ * outcome and a message for the user.
+ */
+enum knownhosts_result {
+	KNOWNHOSTS_MATCH,
+	KNOWNHOSTS_MISMATCH,
+	KNOWNHOSTS_NOTFOUND,
+};
+struct knownhosts;
+struct knownhosts *knownhosts_new(void);
+void		 knownhosts_free(struct knownhosts *);
+/*
+ * The host key algorithms to prefer for host:port, those known_hosts
+ * holds first (as OpenSSH orders them); a new string, or NULL for
+ * libssh2's default order.
+ */
+char		*knownhosts_algorithms(struct knownhosts *,
+		     const struct sshconf_host *);
+/* Check a host key; on MISMATCH/NOTFOUND *cause says what (allocated). */
+enum knownhosts_result knownhosts_check(struct knownhosts *,
+		     const struct sshconf_host *, const char *, size_t, int,
+		     char **);
+/* Record a new key in the first known_hosts file (accept-new). */
+int		 knownhosts_add(struct knownhosts *,
+		     const struct sshconf_host *, const char *, size_t, int);
+
+/* fanout.c */
+/*
+ * One run: every selected host goes through the transport with at most
+ * run->concurrency of them between connecting and done.
+ */
+struct run {
+	struct event_base	 *base;
+	struct evdns_base	 *dns;		/* created on first use */
+	const struct transport	 *transport;
+	struct host		**hosts;
+	size_t			  nhosts;
+	size_t			  next;		/* first host not started */
+	size_t			  active;
+	size_t			  finished;
+	int			  concurrency;
+	int			  connect_timeout; /* seconds */
+	int			  action_timeout;  /* seconds, the request's */
+	const char		 *agent_path;
+	struct sshconf		 *sshconf;
+	struct keyring		 *keyring;
+	struct knownhosts	 *knownhosts;
+	struct wire_writer	  request;	/* encoded, same for all */
+	char			  request_id[PROTO_ID_LEN + 1];
+	struct event		 *sigint;
+	struct event		 *sigterm;
+	struct event		 *tick;		/* progress redraw */
+	struct event		 *kick;		/* start hosts, reap */
+	int			  interrupted;
+	int			  dirty;	/* progress needs a redraw */
+	struct timeval		  start;
+	struct timeval		  end;
+	/* Called as each host finishes (--jsonl). */
+	void			(*host_done_cb)(struct host *);
+};
+struct run	*run_new(void);
+void		 run_free(struct run *);
+void		 run_add_host(struct run *, const char *);
+/* Run every host to a definitive status; 0, or -1 with *cause. */
+int		 fanout_run(struct run *, char **);
+/* Called by host_finished(): count it, start the next pending host. */
+void		 fanout_host_done(struct host *);
+/* Milliseconds since the run started. */
+int64_t		 fanout_elapsed_ms(const struct run *);
+
+/* ui.c */
+/* Terminal output: colours from terminfo and the progress bar. */
+enum ui_color {
+	UI_NONE,
+	UI_RED,
+	UI_YELLOW,
+	UI_GREEN,
+	UI_BOLD,
+};
+/* Decide colour use: mode "auto", "always" or "never" ($NO_COLOR too). */
+int	 ui_init(const char *, char **);
+int	 ui_color_enabled(void);
+/* Write remote text: control characters other than \n and \t shown as '?'. */
+void	 ui_write(FILE *, enum ui_color, const char *, size_t);
+/* Write s to f in colour c (plain when colours are off), as ui_write. */
+void	 ui_fputs(FILE *, enum ui_color, const char *);
+void	 ui_fprintf(FILE *, enum ui_color, const char *, ...)
+	     __attribute__((format(printf, 3, 4)));
+/* Progress bar on stderr when it is a terminal. */
+void	 ui_progress(size_t, size_t);
+void	 ui_progress_clear(void);
+
+/* select.c */
+/* Host selection shared by every command that targets hosts. */
+struct selection {
+	struct hostlist	 include;	/* -w */
+	struct hostlist	 exclude;	/* -x */
+	char		*inventory;	/* -i */
+	int		 have_w;
+};
+void	 selection_init(struct selection *);
+void	 selection_release(struct selection *);
+/* Add a -w or -x argument ("-", "@file", or a spec). */
+int	 selection_add(struct hostlist *, const char *, char **);
+/* The selected hosts, in order; -1 with *cause on error. */
+int	 selection_resolve(struct selection *, const char *,
+	     struct hostlist *, char **);
+
+/* cmd.c */
+struct cmd_ctx;
+struct cmd_entry {
+	const char	*name;
+	const char	*args;		/* usage after the name */
+	const char	*summary;	/* one line for help */
+	int		 targets;	/* does it contact hosts? */
+	int		 (*exec)(struct cmd_ctx *, int, char **);
+};
+/* Options shared by every command, filled by main(). */
+struct cmd_ctx {
+	const struct cmd_entry	*entry;
+	struct config		 config;
+	struct selection	 sel;
+	char			*ssh_config;
+	char			*agent_path;
+	int			 concurrency;
+	int			 connect_timeout;
+	int			 timeout;	/* -t; 0: the action's */
+	int			 dry_run;
+	int			 yes;
+	char			*reason;
+	char			*display;	/* --display */
+	int			 json;
+	int			 jsonl;
+	int			 senders;
+	char			*color;
+	int			 verbose;
+	int			 argc;		/* the whole command line */
+	char			**argv;
+};
+extern const struct cmd_entry *cmd_table[];
+const struct cmd_entry *cmd_find(const char *);
+/* Print a command's usage; to stderr when err. */
+void	 cmd_usage(const struct cmd_entry *, int);
+/* Print the list of commands (muster help). */
+void	 cmd_list(FILE *);
+
+/* A request to run and what to do with its results. */
+enum display_mode {
+	DISPLAY_FAILED,		/* hosts that need attention */
+	DISPLAY_OK,
+	DISPLAY_ALL,
+	DISPLAY_NONE,
+};
+struct action_spec {
+	const char	*agent;
+	const char	*action;
+	struct wire_writer args;	/* packed map */
+	int		 timeout;	/* default, seconds */
+	enum display_mode display;
+	/* Per-host detail under the host name; NULL prints the data map. */
+	void		(*render_host)(FILE *, const struct host *);
+	/* Extra summary lines; NULL for none. */
+	void		(*render_summary)(FILE *, struct run *);
+	/* Hosts the per-host table leaves out (shown another way). */
+	int		(*shown_elsewhere)(const struct host *);
+	/* Print results another way (shell folds them); NULL: per host. */
+	void		(*render_results)(FILE *, struct run *,
+			    enum display_mode);
+};
+
+/* action.c */
+void	 action_spec_init(struct action_spec *, const char *, const char *);
+void	 action_spec_release(struct action_spec *);
+/* Parse --display; -1 if unknown. */
+int	 action_display(const char *, enum display_mode *);
+/*
+ * Select, run, render, audit: the whole life of a host command. Returns
+ * the exit code.
+ */
+int	 action_run(struct cmd_ctx *, struct action_spec *);
+
+/* cmd-*.c */
+extern const struct cmd_entry cmd_ping_entry;
+extern const struct cmd_entry cmd_rpc_entry;
+extern const struct cmd_entry cmd_shell_entry;
+extern const struct cmd_entry cmd_find_entry;
+extern const struct cmd_entry cmd_help_entry;
+
+/* render.c */
+/* The per-host table and the summary block, from the results. */
+void	 render_results(FILE *, struct run *, const struct action_spec *,
+	     enum display_mode);
+void	 render_summary(FILE *, struct run *, const struct action_spec *);
+/* Print a decoded value on one line (strings as they are). */
+void	 render_value(FILE *, const msgpack_object *);
+/*
+ * A value distribution over the hosts that answered, "48 * 0, 2 * 1":
+ * value() gives a host's value as a new string (NULL: not counted).
+ * Values held by a minority are highlighted with their hosts folded.
+ */
+void	 render_distribution(FILE *, const char *, struct run *,
+	     char *(*)(const struct host *));
+/* Hosts with a status, folded: "node[0003-0005]". New string. */
+char	*render_fold_status(struct run *, enum result_status);
+/* The exit code of a finished run. */
+int	 render_exit_code(struct run *);
+
+/* json.c */
+/* The --json document, --jsonl lines and --senders. */
+void	 json_write_run(FILE *, struct run *, const struct action_spec *,
+	     const struct cmd_ctx *);
+void	 json_write_host(FILE *, const struct host *);
+void	 json_write_summary_line(FILE *, struct run *);
+/* A decoded msgpack value as a new jansson value. */
+struct json_t	*json_from_wire(const msgpack_object *);
+/* Bytes as a JSON string, invalid UTF-8 replaced by U+FFFD. */
+struct json_t	*json_string_bytes(const char *, size_t);
+
+/* audit.c */
+/* Append one JSON line about this run to the audit log. */
+void	 audit_write(struct run *, const struct action_spec *,
+	     const struct cmd_ctx *);
+/* user@host of the operator. New string. */
+char	*audit_caller(void);
+
+#endif

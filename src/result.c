@@ -1,0 +1,121 @@
+/*
+ * result.c: the outcome of one host. A reply from the agent and a
+ * transport failure end in the same record, which the renderer, the JSON
+ * writer and the audit log all read.
+ */
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "muster.h"
+
+static const char *result_names[RESULT_NSTATUS] = {
+	"none", "ok", "failed", "skipped", "unreachable", "timeout", "auth",
+	"hostkey", "agent", "cancelled"
+};
+
+/* The name used in tables, JSON and the audit log. */
+const char *
+result_status_name(enum result_status s)
+{
+	if (s < 0 || s >= RESULT_NSTATUS)
+		return ("none");
+	return (result_names[s]);
+}
+
+/* Did the host give no answer? Those make the exit code 3. */
+int
+result_status_unanswered(enum result_status s)
+{
+	switch (s) {
+	case RESULT_UNREACHABLE:
+	case RESULT_TIMEOUT:
+	case RESULT_AUTH:
+	case RESULT_HOSTKEY:
+	case RESULT_AGENT:
+	case RESULT_CANCELLED:
+	case RESULT_NONE:
+		return (1);
+	default:
+		return (0);
+	}
+}
+
+/* A transport outcome: status and a one-line message. */
+void
+result_set_error(struct result *res, enum result_status status,
+    const char *fmt, ...)
+{
+	va_list	ap;
+
+	res->status = status;
+	res->statuscode = -1;
+	free(res->statusmsg);
+	va_start(ap, fmt);
+	xvasprintf(&res->statusmsg, fmt, ap);
+	va_end(ap);
+}
+
+/* Decode the agent's stdout into the result. */
+void
+result_set_reply(struct result *res, const char *buf, size_t len)
+{
+	const char	*cause = NULL;
+	char		*pcause = NULL;
+	size_t		 used;
+	int		 rc;
+
+	rc = wire_decode(buf, len, &res->msg, &used, &cause);
+	if (rc != 1) {
+		result_set_error(res, RESULT_AGENT, "reply is not valid: %s",
+		    rc == 0 ? "truncated" : cause);
+		return;
+	}
+	if (wire_type(res->msg.root) != WIRE_MAP) {
+		result_set_error(res, RESULT_AGENT, "reply is not a map");
+		return;
+	}
+	if (proto_reply_parse(res->msg.root, &res->reply, &pcause) != 0) {
+		result_set_error(res, RESULT_AGENT, "reply is not valid: %s",
+		    pcause);
+		free(pcause);
+		return;
+	}
+	res->have_reply = 1;
+	res->statuscode = res->reply.statuscode;
+	free(res->statusmsg);
+	res->statusmsg = xstrdup(res->reply.statusmsg != NULL ?
+	    res->reply.statusmsg : "");
+	if (res->reply.skipped)
+		res->status = RESULT_SKIPPED;
+	else if (res->reply.timed_out)
+		res->status = RESULT_TIMEOUT;
+	else if (res->reply.statuscode == MUSTER_OK)
+		res->status = RESULT_OK;
+	else
+		res->status = RESULT_FAILED;
+	if (res->statusmsg[0] == '\0')
+		res->statusmsg = (free(res->statusmsg),
+		    xstrdup(proto_statuscode_name(res->statuscode)));
+}
+
+/* Free what the result holds. */
+void
+result_release(struct result *res)
+{
+	if (res->have_reply)
+		proto_reply_release(&res->reply);
+	wire_msg_release(&res->msg);
+	free(res->statusmsg);
+	free(res->stderr_text);
+	memset(res, 0, sizeof *res);
+}
+
+/* One field of the reply's data map. */
+const msgpack_object *
+result_data(const struct result *res, const char *key)
+{
+	if (!res->have_reply || res->reply.data == NULL)
+		return (NULL);
+	return (wire_map_get(res->reply.data, key));
+}

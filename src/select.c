@@ -1,0 +1,149 @@
+/*
+ * select.c: which hosts a command targets. -w names hosts (ranges, "-"
+ * for stdin, "@file"), -x removes some, and without -w the inventory
+ * supplies every host it lists.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "muster.h"
+
+/* Bytes read from stdin or a file for -w at most. */
+#define SELECT_INPUT_MAX	(16 * 1024 * 1024)
+
+/* An empty selection. */
+void
+selection_init(struct selection *sel)
+{
+	memset(sel, 0, sizeof *sel);
+	hostlist_init(&sel->include);
+	hostlist_init(&sel->exclude);
+}
+
+/* Free a selection. */
+void
+selection_release(struct selection *sel)
+{
+	hostlist_release(&sel->include);
+	hostlist_release(&sel->exclude);
+	free(sel->inventory);
+}
+
+/* Read a whole stream, bounded; '#' comments are dropped per line. */
+static char *
+selection_read(FILE *fp, const char *what, char **cause)
+{
+	char	*buf = NULL, *line = NULL, *hash;
+	size_t	 len = 0, size = 0, n;
+	ssize_t	 r;
+
+	buf = xstrdup("");
+	while ((r = getline(&line, &size, fp)) != -1) {
+		if ((hash = strchr(line, '#')) != NULL)
+			*hash = '\0';
+		n = strlen(line);
+		if (len + n + 2 > SELECT_INPUT_MAX) {
+			xasprintf(cause, "%s: more than %d MiB of host names",
+			    what, SELECT_INPUT_MAX / (1024 * 1024));
+			free(line);
+			free(buf);
+			return (NULL);
+		}
+		buf = xreallocarray(buf, 1, len + n + 2);
+		memcpy(buf + len, line, n);
+		len += n;
+		buf[len++] = ' ';
+		buf[len] = '\0';
+	}
+	free(line);
+	return (buf);
+}
+
+/* Add one -w or -x argument to a list. */
+int
+selection_add(struct hostlist *l, const char *arg, char **cause)
+{
+	FILE	*fp;
+	char	*text, *c2 = NULL;
+	int	 rc;
+
+	if (strcmp(arg, "-") == 0) {
+		if ((text = selection_read(stdin, "stdin", cause)) == NULL)
+			return (-1);
+	} else if (arg[0] == '@') {
+		if ((fp = fopen(arg + 1, "r")) == NULL) {
+			xasprintf(cause, "%s: %s", arg + 1, strerror(errno));
+			return (-1);
+		}
+		text = selection_read(fp, arg + 1, cause);
+		fclose(fp);
+		if (text == NULL)
+			return (-1);
+	} else
+		text = xstrdup(arg);
+	rc = hostlist_expand(l, text, &c2);
+	if (rc != 0) {
+		*cause = c2;
+	}
+	free(text);
+	return (rc);
+}
+
+/* The inventory path: -i, $MUSTER_INVENTORY, the user's, the system's. */
+static char *
+selection_inventory_path(struct selection *sel, const char *configured)
+{
+	const char	*env = getenv("MUSTER_INVENTORY");
+	char		*dir, *path;
+
+	if (sel->inventory != NULL)
+		return (xstrdup(sel->inventory));
+	if (env != NULL && *env != '\0')
+		return (xstrdup(env));
+	if (configured != NULL)
+		return (xstrdup(configured));
+	dir = config_dir();
+	xasprintf(&path, "%s/inventory", dir);
+	free(dir);
+	if (access(path, R_OK) == 0)
+		return (path);
+	free(path);
+	if (access("/etc/muster/inventory", R_OK) == 0)
+		return (xstrdup("/etc/muster/inventory"));
+	return (NULL);
+}
+
+/* The selected hosts. */
+int
+selection_resolve(struct selection *sel, const char *configured,
+    struct hostlist *out, char **cause)
+{
+	struct inventory	*inv = NULL;
+	char			*path;
+	size_t			 i;
+
+	if (sel->have_w) {
+		for (i = 0; i < sel->include.n; i++)
+			hostlist_add(out, sel->include.hosts[i]);
+	} else {
+		path = selection_inventory_path(sel, configured);
+		if (path == NULL) {
+			*cause = xstrdup("no hosts selected: give -w LIST, or"
+			    " an inventory with -i FILE or $MUSTER_INVENTORY");
+			return (-1);
+		}
+		if ((inv = inventory_load(path, cause)) == NULL) {
+			free(path);
+			return (-1);
+		}
+		free(path);
+		for (i = 0; i < inv->nhosts; i++)
+			hostlist_add(out, inv->hosts[i].name);
+		inventory_free(inv);
+	}
+	hostlist_uniq(out);
+	hostlist_remove(out, &sel->exclude);
+	return (0);
+}

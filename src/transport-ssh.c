@@ -1,0 +1,765 @@
+/*
+ * transport-ssh.c: run one request on a host over SSH, in-process.
+ *
+ * Theory of operation. Every host is a small state machine driven by
+ * libevent: resolving -> connecting -> handshake -> hostkey -> auth -> exec
+ * -> running -> closing -> done (or failed from any state). All sockets are
+ * non-blocking and so is every libssh2 session. host_ssh_step() runs the
+ * current state's step function until one of them has to wait; a step
+ * that got LIBSSH2_ERROR_EAGAIN is simply called again, with the same
+ * arguments, when the socket is ready in the direction that
+ * libssh2_session_block_directions() names. Because libssh2 buffers
+ * internally, the running state drains stdout and stderr until EAGAIN on
+ * every wake-up. A timer per host bounds each phase: the connect timeout
+ * covers everything up to an authenticated session (so a listener that
+ * accepts and never speaks is caught), the action timeout everything
+ * after. Nothing here blocks, forks or starts a thread, so one process
+ * holds a thousand hosts.
+ */
+#include <sys/types.h>
+#include <sys/socket.h>
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <netdb.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <event2/dns.h>
+#include <event2/event.h>
+#include <event2/event_struct.h>
+#include <libssh2.h>
+
+#include "muster.h"
+
+/* What a step function tells the driver. */
+enum step {
+	STEP_NEXT,		/* state changed: run the next step now */
+	STEP_WAIT,		/* wait for the socket (arm from libssh2) */
+	STEP_WAIT_WRITE,	/* wait for the socket to become writable */
+	STEP_STOP,		/* finished (done or failed) */
+};
+
+struct host_ssh {
+	struct host		*host;
+	int			 fd;
+	struct event		 io;
+	int			 io_added;
+	struct event		 timer;
+	struct evutil_addrinfo	*addrs;		/* from DNS or parsed */
+	struct evutil_addrinfo	*addr;		/* being tried */
+	struct evdns_getaddrinfo_request *dns_req;
+	LIBSSH2_SESSION		*session;
+	LIBSSH2_CHANNEL		*channel;
+	struct key		**keys;
+	size_t			  nkeys;
+	size_t			  key_index;
+	void			 *abstract;
+	size_t			  req_off;
+	int			  eof_sent;
+	char			 *out;
+	size_t			  outlen;
+	size_t			  outsize;
+	char			 *err;
+	size_t			  errlen;
+	char			 *command;
+};
+
+/* Bytes read from a channel per call. */
+#define SSH_READ_CHUNK	32768
+
+/* Seconds the client waits past the action timeout for the agent's own. */
+#define SSH_ACTION_GRACE	5
+
+static void	host_ssh_step(struct host *);
+static void	host_ssh_step_cb(evutil_socket_t, short, void *);
+static void	host_ssh_teardown(struct host_ssh *);
+
+/* Fail the host with a status and message; stop its I/O. */
+static enum step __attribute__((format(printf, 3, 4)))
+host_ssh_fail(struct host *h, enum result_status status, const char *fmt,
+    ...)
+{
+	va_list	 ap;
+	char	*msg;
+
+	va_start(ap, fmt);
+	xvasprintf(&msg, fmt, ap);
+	va_end(ap);
+	result_set_error(&h->result, status, "%s", msg);
+	log_debug("%s: %s: %s (%s)", __func__, h->name, msg,
+	    result_status_name(status));
+	free(msg);
+	host_ssh_teardown(h->ssh);
+	host_set_state(h, HOST_FAILED);
+	host_finished(h);
+	return (STEP_STOP);
+}
+
+/* The last libssh2 error of the session as text. */
+static const char *
+host_ssh_errmsg(struct host_ssh *hs)
+{
+	char	*msg = NULL;
+
+	if (hs->session == NULL)
+		return ("no session");
+	libssh2_session_last_error(hs->session, &msg, NULL, 0);
+	return (msg != NULL && *msg != '\0' ? msg : "unknown error");
+}
+
+/* Arm the socket event for the given libevent flags. */
+static void
+host_ssh_arm(struct host_ssh *hs, short what)
+{
+	if (hs->io_added)
+		event_del(&hs->io);
+	event_assign(&hs->io, hs->host->run->base, hs->fd, what,
+	    host_ssh_step_cb, hs->host);
+	event_add(&hs->io, NULL);
+	hs->io_added = 1;
+}
+
+/* Arm the per-host timer for s seconds from now. */
+static void
+host_ssh_timer(struct host_ssh *hs, int s)
+{
+	struct timeval	tv = { s, 0 };
+
+	evtimer_del(&hs->timer);
+	evtimer_add(&hs->timer, &tv);
+}
+
+/* Socket readiness: run the state machine. */
+static void
+host_ssh_step_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct host	*h = arg;
+
+	(void)fd;
+	(void)what;
+	host_ssh_step(h);
+}
+
+/* The phase timer fired. */
+static void
+host_ssh_timer_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct host	*h = arg;
+	struct run	*r = h->run;
+
+	(void)fd;
+	(void)what;
+	if (h->state <= HOST_AUTH)
+		host_ssh_fail(h, RESULT_TIMEOUT, "no session after %d s (%s)",
+		    h->conf.connect_timeout, host_state_name(h->state));
+	else
+		host_ssh_fail(h, RESULT_TIMEOUT, "no reply after %d s",
+		    r->action_timeout + SSH_ACTION_GRACE);
+}
+
+/* Address resolution finished. */
+static void
+host_ssh_dns_cb(int err, struct evutil_addrinfo *ai, void *arg)
+{
+	struct host	*h = arg;
+	struct host_ssh	*hs = h->ssh;
+
+	/* A cancelled lookup belongs to a host that is already torn down. */
+	if (err == EVUTIL_EAI_CANCEL || hs == NULL) {
+		if (ai != NULL)
+			evutil_freeaddrinfo(ai);
+		return;
+	}
+	hs->dns_req = NULL;
+	if (err != 0) {
+		host_ssh_fail(h, RESULT_UNREACHABLE, "cannot resolve %s: %s",
+		    h->conf.hostname, evutil_gai_strerror(err));
+		return;
+	}
+	hs->addrs = ai;
+	hs->addr = ai;
+	host_set_state(h, HOST_CONNECTING);
+	host_ssh_step(h);
+}
+
+/* Resolve the host name: numeric names at once, others through evdns. */
+static enum step
+host_ssh_resolve(struct host *h)
+{
+	struct host_ssh			*hs = h->ssh;
+	struct run			*r = h->run;
+	struct evutil_addrinfo		 hints;
+	struct evdns_getaddrinfo_request *req;
+	char				 port[16];
+	int				 error;
+
+	memset(&hints, 0, sizeof hints);
+	hints.ai_family = AF_UNSPEC;
+	hints.ai_socktype = SOCK_STREAM;
+	hints.ai_protocol = IPPROTO_TCP;
+	hints.ai_flags = EVUTIL_AI_NUMERICHOST | EVUTIL_AI_NUMERICSERV;
+	snprintf(port, sizeof port, "%d", h->conf.port);
+
+	error = evutil_getaddrinfo(h->conf.hostname, port, &hints, &hs->addrs);
+	if (error == 0) {
+		hs->addr = hs->addrs;
+		host_set_state(h, HOST_CONNECTING);
+		return (STEP_NEXT);
+	}
+
+	if (r->dns == NULL) {
+		r->dns = evdns_base_new(r->base,
+		    EVDNS_BASE_INITIALIZE_NAMESERVERS);
+		if (r->dns == NULL)
+			return (host_ssh_fail(h, RESULT_UNREACHABLE,
+			    "cannot resolve %s: no DNS configuration",
+			    h->conf.hostname));
+	}
+	hints.ai_flags = EVUTIL_AI_NUMERICSERV | EVUTIL_AI_ADDRCONFIG;
+	req = evdns_getaddrinfo(r->dns, h->conf.hostname, port, &hints,
+	    host_ssh_dns_cb, h);
+	/* The callback may already have run (hosts file, cache). */
+	if (req != NULL)
+		hs->dns_req = req;
+	return (STEP_STOP);
+}
+
+/* Start a non-blocking connect to the current address. */
+static enum step
+host_ssh_connect(struct host *h)
+{
+	struct host_ssh	*hs = h->ssh;
+	int		 one = 1;
+
+	for (; hs->addr != NULL; hs->addr = hs->addr->ai_next) {
+		hs->fd = socket(hs->addr->ai_family,
+		    SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+		if (hs->fd == -1) {
+			if (errno == EMFILE || errno == ENFILE)
+				return (host_ssh_fail(h, RESULT_UNREACHABLE,
+				    "socket: %s (raise the open-file limit or"
+				    " lower -c)", strerror(errno)));
+			continue;
+		}
+		setsockopt(hs->fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+		if (connect(hs->fd, hs->addr->ai_addr,
+		    hs->addr->ai_addrlen) == 0 || errno == EINPROGRESS) {
+			host_set_state(h, HOST_HANDSHAKE);
+			return (STEP_WAIT_WRITE);
+		}
+		log_debug("%s: %s: connect: %s", __func__, h->name,
+		    strerror(errno));
+		close(hs->fd);
+		hs->fd = -1;
+	}
+	return (host_ssh_fail(h, RESULT_UNREACHABLE, "cannot connect to %s"
+	    " port %d", h->conf.hostname, h->conf.port));
+}
+
+/* The connect finished (or failed): check it, then handshake. */
+static enum step
+host_ssh_handshake(struct host *h)
+{
+	struct host_ssh	*hs = h->ssh;
+	struct run	*r = h->run;
+	socklen_t	 len = sizeof(int);
+	int		 error = 0, rc;
+	char		*algs;
+
+	if (hs->session == NULL) {
+		if (getsockopt(hs->fd, SOL_SOCKET, SO_ERROR, &error,
+		    &len) == -1)
+			error = errno;
+		if (error == EINPROGRESS)
+			return (STEP_WAIT_WRITE);
+		if (error != 0) {
+			close(hs->fd);
+			hs->fd = -1;
+			if (hs->addr->ai_next != NULL) {
+				log_debug("%s: %s: %s, next address",
+				    __func__, h->name, strerror(error));
+				hs->addr = hs->addr->ai_next;
+				host_set_state(h, HOST_CONNECTING);
+				return (STEP_NEXT);
+			}
+			return (host_ssh_fail(h, RESULT_UNREACHABLE,
+			    "connect to %s port %d: %s", h->conf.hostname,
+			    h->conf.port, strerror(error)));
+		}
+		hs->session = libssh2_session_init_ex(NULL, NULL, NULL, h);
+		if (hs->session == NULL)
+			fatalx("libssh2_session_init failed");
+		libssh2_session_set_blocking(hs->session, 0);
+		algs = knownhosts_algorithms(r->knownhosts, &h->conf);
+		if (algs != NULL) {
+			libssh2_session_method_pref(hs->session,
+			    LIBSSH2_METHOD_HOSTKEY, algs);
+			free(algs);
+		}
+	}
+
+	rc = libssh2_session_handshake(hs->session, hs->fd);
+	if (rc == LIBSSH2_ERROR_EAGAIN)
+		return (STEP_WAIT);
+	if (rc != 0)
+		return (host_ssh_fail(h, RESULT_UNREACHABLE,
+		    "ssh handshake with %s port %d: %s", h->conf.hostname,
+		    h->conf.port, host_ssh_errmsg(hs)));
+	host_set_state(h, HOST_HOSTKEY);
+	return (STEP_NEXT);
+}
+
+/* Verify the server's host key against known_hosts; never execute first. */
+static enum step
+host_ssh_hostkey(struct host *h)
+{
+	struct host_ssh		*hs = h->ssh;
+	struct run		*r = h->run;
+	const char		*key;
+	size_t			 len;
+	int			 type;
+	char			*cause = NULL;
+	enum knownhosts_result	 kr;
+
+	key = libssh2_session_hostkey(hs->session, &len, &type);
+	if (key == NULL)
+		return (host_ssh_fail(h, RESULT_HOSTKEY, "no host key from %s",
+		    h->conf.hostname));
+	kr = knownhosts_check(r->knownhosts, &h->conf, key, len, type,
+	    &cause);
+	switch (kr) {
+	case KNOWNHOSTS_MATCH:
+		break;
+	case KNOWNHOSTS_NOTFOUND:
+		if (h->conf.strict == SSHCONF_STRICT_ACCEPT_NEW) {
+			knownhosts_add(r->knownhosts, &h->conf, key, len,
+			    type);
+			break;
+		}
+		__attribute__((fallthrough));
+	case KNOWNHOSTS_MISMATCH:
+		if (h->conf.strict == SSHCONF_STRICT_NO) {
+			log_debug("%s: %s: %s (StrictHostKeyChecking no)",
+			    __func__, h->name, cause);
+			break;
+		}
+		host_ssh_fail(h, RESULT_HOSTKEY, "%s", cause);
+		free(cause);
+		return (STEP_STOP);
+	}
+	free(cause);
+	hs->nkeys = keyring_for_host(r->keyring, &h->conf, &hs->keys);
+	hs->key_index = 0;
+	host_set_state(h, HOST_AUTH);
+	return (STEP_NEXT);
+}
+
+/* Try each identity in turn until one is accepted. */
+static enum step
+host_ssh_auth(struct host *h)
+{
+	struct host_ssh	*hs = h->ssh;
+	struct run	*r = h->run;
+	char		*why;
+	int		 rc;
+
+	while (hs->key_index < hs->nkeys) {
+		hs->abstract = hs->keys[hs->key_index];
+		rc = key_userauth(hs->keys[hs->key_index], hs->session,
+		    h->conf.user, &hs->abstract);
+		if (rc == LIBSSH2_ERROR_EAGAIN)
+			return (STEP_WAIT);
+		if (rc == 0) {
+			log_debug("%s: %s: accepted %s", __func__, h->name,
+			    key_label(hs->keys[hs->key_index]));
+			host_set_state(h, HOST_EXEC);
+			host_ssh_timer(hs, r->action_timeout + SSH_ACTION_GRACE);
+			return (STEP_NEXT);
+		}
+		if (rc != LIBSSH2_ERROR_AUTHENTICATION_FAILED &&
+		    rc != LIBSSH2_ERROR_PUBLICKEY_UNVERIFIED &&
+		    rc != LIBSSH2_ERROR_FILE && rc != LIBSSH2_ERROR_METHOD_NONE)
+			return (host_ssh_fail(h, RESULT_UNREACHABLE,
+			    "ssh authentication with %s: %s",
+			    h->conf.hostname, host_ssh_errmsg(hs)));
+		log_debug("%s: %s: refused %s: %s", __func__, h->name,
+		    key_label(hs->keys[hs->key_index]), host_ssh_errmsg(hs));
+		hs->key_index++;
+	}
+	if (hs->nkeys == 0) {
+		why = keyring_explain(r->keyring, &h->conf);
+		host_ssh_fail(h, RESULT_AUTH, "no usable identity for %s@%s"
+		    " (no agent key%s%s)", h->conf.user, h->conf.hostname,
+		    *why != '\0' ? "; " : "", why);
+		free(why);
+		return (STEP_STOP);
+	}
+	return (host_ssh_fail(h, RESULT_AUTH, "permission denied for %s@%s"
+	    " (publickey, %zu key%s tried)", h->conf.user, h->conf.hostname,
+	    hs->nkeys, hs->nkeys == 1 ? "" : "s"));
+}
+
+/* Open a session channel and start the agent. */
+static enum step
+host_ssh_exec(struct host *h)
+{
+	struct host_ssh	*hs = h->ssh;
+	int		 rc;
+
+	if (hs->channel == NULL) {
+		hs->channel = libssh2_channel_open_session(hs->session);
+		if (hs->channel == NULL) {
+			if (libssh2_session_last_errno(hs->session) ==
+			    LIBSSH2_ERROR_EAGAIN)
+				return (STEP_WAIT);
+			return (host_ssh_fail(h, RESULT_AGENT,
+			    "cannot open a channel: %s", host_ssh_errmsg(hs)));
+		}
+	}
+	rc = libssh2_channel_exec(hs->channel, hs->command);
+	if (rc == LIBSSH2_ERROR_EAGAIN)
+		return (STEP_WAIT);
+	if (rc != 0)
+		return (host_ssh_fail(h, RESULT_AGENT, "cannot run %s: %s",
+		    hs->command, host_ssh_errmsg(hs)));
+	host_set_state(h, HOST_RUNNING);
+	return (STEP_NEXT);
+}
+
+/* Append channel bytes to a bounded buffer; -1 when over the bound. */
+static int
+host_ssh_append(char **buf, size_t *len, size_t *size, const char *data,
+    size_t n, size_t max)
+{
+	size_t	 want;
+
+	if (*len + n > max)
+		return (-1);
+	if (*len + n > *size) {
+		want = *size == 0 ? 4096 : *size;
+		while (want < *len + n)
+			want *= 2;
+		if (want > max)
+			want = max;
+		*buf = xreallocarray(*buf, 1, want);
+		*size = want;
+	}
+	memcpy(*buf + *len, data, n);
+	*len += n;
+	return (0);
+}
+
+/* Send the request, then collect stdout and stderr until end of file. */
+static enum step
+host_ssh_running(struct host *h)
+{
+	struct host_ssh	*hs = h->ssh;
+	struct run	*r = h->run;
+	const char	*req;
+	char		 buf[SSH_READ_CHUNK];
+	size_t		 reqlen, errsize;
+	ssize_t		 n;
+	int		 rc, progress;
+
+	req = wire_writer_data(&r->request, &reqlen);
+	while (hs->req_off < reqlen) {
+		n = libssh2_channel_write(hs->channel, req + hs->req_off,
+		    reqlen - hs->req_off);
+		if (n == LIBSSH2_ERROR_EAGAIN)
+			return (STEP_WAIT);
+		if (n < 0)
+			return (host_ssh_fail(h, RESULT_UNREACHABLE,
+			    "connection lost while sending the request: %s",
+			    host_ssh_errmsg(hs)));
+		hs->req_off += n;
+	}
+	if (!hs->eof_sent) {
+		rc = libssh2_channel_send_eof(hs->channel);
+		if (rc == LIBSSH2_ERROR_EAGAIN)
+			return (STEP_WAIT);
+		hs->eof_sent = 1;
+	}
+
+	do {
+		progress = 0;
+		n = libssh2_channel_read(hs->channel, buf, sizeof buf);
+		if (n > 0) {
+			progress = 1;
+			if (host_ssh_append(&hs->out, &hs->outlen,
+			    &hs->outsize, buf, n, MUSTER_REPLY_MAX) != 0)
+				return (host_ssh_fail(h, RESULT_AGENT,
+				    "reply larger than %d MiB",
+				    MUSTER_REPLY_MAX / (1024 * 1024)));
+		} else if (n < 0 && n != LIBSSH2_ERROR_EAGAIN)
+			return (host_ssh_fail(h, RESULT_UNREACHABLE,
+			    "connection lost while the action ran: %s",
+			    host_ssh_errmsg(hs)));
+		n = libssh2_channel_read_stderr(hs->channel, buf, sizeof buf);
+		if (n > 0) {
+			progress = 1;
+			/* Keep the first bytes of stderr; drop the rest. */
+			if (hs->errlen < MUSTER_STDERR_MAX) {
+				if ((size_t)n > MUSTER_STDERR_MAX - hs->errlen)
+					n = MUSTER_STDERR_MAX - hs->errlen;
+				errsize = hs->errlen;
+				host_ssh_append(&hs->err, &hs->errlen,
+				    &errsize, buf, n, MUSTER_STDERR_MAX);
+			}
+		}
+	} while (progress);
+
+	if (!libssh2_channel_eof(hs->channel))
+		return (STEP_WAIT);
+
+	if (hs->errlen > 0) {
+		free(h->result.stderr_text);
+		h->result.stderr_text = xstrndup(hs->err, hs->errlen);
+	}
+	if (hs->outlen == 0) {
+		/* Wait for the exit status to say why there is no reply. */
+		host_set_state(h, HOST_CLOSING);
+		return (STEP_NEXT);
+	}
+	result_set_reply(&h->result, hs->out, hs->outlen);
+	host_ssh_teardown(hs);
+	host_set_state(h, h->result.status == RESULT_AGENT ? HOST_FAILED :
+	    HOST_DONE);
+	host_finished(h);
+	return (STEP_STOP);
+}
+
+/* No reply: close the channel to learn the exit status, then fail. */
+static enum step
+host_ssh_closing(struct host *h)
+{
+	struct host_ssh	*hs = h->ssh;
+	char		*sig = NULL, why[128];
+	const char	*err = h->result.stderr_text;
+	int		 rc, status;
+
+	rc = libssh2_channel_close(hs->channel);
+	if (rc == LIBSSH2_ERROR_EAGAIN)
+		return (STEP_WAIT);
+	if (rc == 0) {
+		rc = libssh2_channel_wait_closed(hs->channel);
+		if (rc == LIBSSH2_ERROR_EAGAIN)
+			return (STEP_WAIT);
+	}
+	why[0] = '\0';
+	libssh2_channel_get_exit_signal(hs->channel, &sig, NULL, NULL, NULL,
+	    NULL, NULL);
+	status = libssh2_channel_get_exit_status(hs->channel);
+	if (sig != NULL)
+		snprintf(why, sizeof why, " (killed by SIG%s)", sig);
+	else if (status != 0)
+		snprintf(why, sizeof why, " (exit status %d)", status);
+	free(sig);
+	if (err != NULL)
+		return (host_ssh_fail(h, RESULT_AGENT, "no reply from %s%s:"
+		    " %.*s", hs->command, why, (int)strcspn(err, "\n"), err));
+	return (host_ssh_fail(h, RESULT_AGENT, "no reply from %s%s",
+	    hs->command, why));
+}
+
+/* Drive the state machine until it has to wait. */
+static void
+host_ssh_step(struct host *h)
+{
+	struct host_ssh	*hs = h->ssh;
+	enum step	 st;
+	int		 dir;
+
+	for (;;) {
+		switch (h->state) {
+		case HOST_RESOLVING:
+			st = host_ssh_resolve(h);
+			break;
+		case HOST_CONNECTING:
+			st = host_ssh_connect(h);
+			break;
+		case HOST_HANDSHAKE:
+			st = host_ssh_handshake(h);
+			break;
+		case HOST_HOSTKEY:
+			st = host_ssh_hostkey(h);
+			break;
+		case HOST_AUTH:
+			st = host_ssh_auth(h);
+			break;
+		case HOST_EXEC:
+			st = host_ssh_exec(h);
+			break;
+		case HOST_RUNNING:
+			st = host_ssh_running(h);
+			break;
+		case HOST_CLOSING:
+			st = host_ssh_closing(h);
+			break;
+		default:
+			return;
+		}
+		switch (st) {
+		case STEP_NEXT:
+			continue;
+		case STEP_STOP:
+			return;
+		case STEP_WAIT_WRITE:
+			host_ssh_arm(hs, EV_WRITE);
+			return;
+		case STEP_WAIT:
+			dir = libssh2_session_block_directions(hs->session);
+			if (dir == 0)
+				dir = LIBSSH2_SESSION_BLOCK_INBOUND;
+			host_ssh_arm(hs,
+			    ((dir & LIBSSH2_SESSION_BLOCK_INBOUND) ?
+			    EV_READ : 0) |
+			    ((dir & LIBSSH2_SESSION_BLOCK_OUTBOUND) ?
+			    EV_WRITE : 0));
+			return;
+		}
+	}
+}
+
+/* Free everything of the connection; the host and its result stay. */
+static void
+host_ssh_teardown(struct host_ssh *hs)
+{
+	int	i;
+
+	if (hs == NULL)
+		return;
+	if (hs->io_added) {
+		event_del(&hs->io);
+		hs->io_added = 0;
+	}
+	evtimer_del(&hs->timer);
+	if (hs->dns_req != NULL) {
+		evdns_getaddrinfo_cancel(hs->dns_req);
+		hs->dns_req = NULL;
+	}
+	if (hs->session != NULL) {
+		/*
+		 * One try at a polite goodbye, then shut the socket: a
+		 * non-blocking libssh2 would otherwise answer EAGAIN while it
+		 * waits for the peer to confirm the channel's close, and keep
+		 * the session. On a dead socket it gives up and frees.
+		 */
+		libssh2_session_disconnect(hs->session, "done");
+		if (hs->fd != -1)
+			shutdown(hs->fd, SHUT_RDWR);
+		if (hs->channel != NULL)
+			libssh2_channel_free(hs->channel);
+		for (i = 0; i < 4; i++) {
+			if (libssh2_session_free(hs->session) !=
+			    LIBSSH2_ERROR_EAGAIN)
+				break;
+		}
+		hs->session = NULL;
+		hs->channel = NULL;
+	}
+	if (hs->fd != -1) {
+		close(hs->fd);
+		hs->fd = -1;
+	}
+	if (hs->addrs != NULL) {
+		evutil_freeaddrinfo(hs->addrs);
+		hs->addrs = NULL;
+	}
+	free(hs->out);
+	hs->out = NULL;
+	hs->outlen = hs->outsize = 0;
+	free(hs->err);
+	hs->err = NULL;
+	hs->errlen = 0;
+}
+
+/* Load what every host shares: identities and known_hosts. */
+static int
+transport_ssh_init(struct run *r, char **cause)
+{
+	const char	*p;
+
+	for (p = r->agent_path; *p != '\0'; p++) {
+		/* The path reaches the remote shell: allow no syntax. */
+		if (strchr("/._-+", *p) == NULL &&
+		    !(*p >= 'a' && *p <= 'z') && !(*p >= 'A' && *p <= 'Z') &&
+		    !(*p >= '0' && *p <= '9')) {
+			xasprintf(cause, "agent path '%s': only letters,"
+			    " digits and / . _ - + are allowed", r->agent_path);
+			return (-1);
+		}
+	}
+	if (libssh2_init(0) != 0) {
+		*cause = xstrdup("libssh2_init failed");
+		return (-1);
+	}
+	r->keyring = keyring_new();
+	r->knownhosts = knownhosts_new();
+	return (0);
+}
+
+/* Start a host: resolve its address and go. */
+static void
+transport_ssh_open(struct host *h)
+{
+	struct host_ssh	*hs;
+	struct run	*r = h->run;
+
+	hs = h->ssh = xcalloc(1, sizeof *hs);
+	hs->host = h;
+	hs->fd = -1;
+	xasprintf(&hs->command, "%s", r->agent_path);
+	evtimer_assign(&hs->timer, r->base, host_ssh_timer_cb, h);
+	host_ssh_timer(hs, h->conf.connect_timeout > 0 ?
+	    h->conf.connect_timeout : r->connect_timeout);
+	if (h->conf.proxy_jump != NULL) {
+		host_ssh_fail(h, RESULT_UNREACHABLE, "ProxyJump %s is not"
+		    " supported yet", h->conf.proxy_jump);
+		return;
+	}
+	host_set_state(h, HOST_RESOLVING);
+	host_ssh_step(h);
+}
+
+/* Drop a host's connection at once (cancel). */
+static void
+transport_ssh_close(struct host *h)
+{
+	struct host_ssh	*hs = h->ssh;
+
+	if (hs == NULL)
+		return;
+	host_ssh_teardown(hs);
+	free(hs->command);
+	free(hs);
+	h->ssh = NULL;
+}
+
+/* Free what init loaded. */
+static void
+transport_ssh_done(struct run *r)
+{
+	size_t	i;
+
+	for (i = 0; i < r->nhosts; i++)
+		transport_ssh_close(r->hosts[i]);
+	keyring_free(r->keyring);
+	r->keyring = NULL;
+	knownhosts_free(r->knownhosts);
+	r->knownhosts = NULL;
+	libssh2_exit();
+}
+
+const struct transport transport_ssh = {
+	"ssh",
+	transport_ssh_init,
+	transport_ssh_open,
+	transport_ssh_close,
+	transport_ssh_done
+};

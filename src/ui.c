@@ -1,0 +1,181 @@
+/*
+ * ui.c: everything that talks to the terminal: colours taken from
+ * terminfo and the progress bar on stderr. Nothing else writes escape
+ * sequences.
+ */
+#include <sys/ioctl.h>
+
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <curses.h>
+#include <term.h>
+
+#include "muster.h"
+
+static int	 ui_colors;		/* colour output on stdout */
+static int	 ui_progress_on;	/* stderr is a terminal */
+static int	 ui_progress_drawn;
+static char	*ui_seq[UI_BOLD + 1];
+static char	*ui_reset;
+static char	*ui_el;			/* clear to end of line, stderr */
+
+/* Fetch a terminfo capability as a new string, or NULL. */
+static char *
+ui_cap(const char *name, int arg, int with_arg)
+{
+	char	*s;
+
+	s = tigetstr(name);
+	if (s == NULL || s == (char *)-1)
+		return (NULL);
+	if (with_arg)
+		s = tiparm(s, arg);
+	return (s != NULL ? xstrdup(s) : NULL);
+}
+
+/* Decide whether to colour and look the sequences up. */
+int
+ui_init(const char *mode, char **cause)
+{
+	const char	*nc;
+	int		 want, err;
+
+	ui_progress_on = isatty(STDERR_FILENO) && getenv("TERM") != NULL &&
+	    strcmp(getenv("TERM"), "dumb") != 0 &&
+	    setupterm(NULL, STDERR_FILENO, &err) == OK;
+	if (ui_progress_on)
+		ui_el = ui_cap("el", 0, 0);
+	if (mode == NULL || strcmp(mode, "auto") == 0) {
+		nc = getenv("NO_COLOR");
+		want = isatty(STDOUT_FILENO) && (nc == NULL || *nc == '\0');
+	} else if (strcmp(mode, "always") == 0)
+		want = 1;
+	else if (strcmp(mode, "never") == 0)
+		want = 0;
+	else {
+		xasprintf(cause, "--color must be auto, always or never, not"
+		    " '%s'", mode);
+		return (-1);
+	}
+	if (!want)
+		return (0);
+
+	if (getenv("TERM") != NULL &&
+	    setupterm(NULL, STDOUT_FILENO, &err) == OK &&
+	    tigetnum("colors") >= 8) {
+		ui_seq[UI_RED] = ui_cap("setaf", COLOR_RED, 1);
+		ui_seq[UI_YELLOW] = ui_cap("setaf", COLOR_YELLOW, 1);
+		ui_seq[UI_GREEN] = ui_cap("setaf", COLOR_GREEN, 1);
+		ui_seq[UI_BOLD] = ui_cap("bold", 0, 0);
+		ui_reset = ui_cap("sgr0", 0, 0);
+	}
+	if (ui_reset == NULL && strcmp(mode != NULL ? mode : "", "always") == 0) {
+		/* Asked for colour with no usable terminfo: plain ANSI. */
+		ui_seq[UI_RED] = xstrdup("\033[31m");
+		ui_seq[UI_YELLOW] = xstrdup("\033[33m");
+		ui_seq[UI_GREEN] = xstrdup("\033[32m");
+		ui_seq[UI_BOLD] = xstrdup("\033[1m");
+		ui_reset = xstrdup("\033[m");
+	}
+	ui_colors = ui_reset != NULL;
+	return (0);
+}
+
+/* Are colours on? */
+int
+ui_color_enabled(void)
+{
+	return (ui_colors);
+}
+
+/*
+ * Write text that may come from a remote host. Control characters other
+ * than newline and tab become '?', so a hostile host cannot move the
+ * operator's cursor, retitle the terminal or hide a line.
+ */
+void
+ui_write(FILE *f, enum ui_color c, const char *s, size_t len)
+{
+	size_t	i;
+	int	on = ui_colors && c != UI_NONE && ui_seq[c] != NULL;
+
+	if (on)
+		fputs(ui_seq[c], f);
+	for (i = 0; i < len; i++) {
+		if (((unsigned char)s[i] < 0x20 && s[i] != '\n' &&
+		    s[i] != '\t') || (unsigned char)s[i] == 0x7f)
+			fputc('?', f);
+		else
+			fputc(s[i], f);
+	}
+	if (on)
+		fputs(ui_reset, f);
+}
+
+/* Write a string in a colour (control characters made harmless). */
+void
+ui_fputs(FILE *f, enum ui_color c, const char *s)
+{
+	ui_write(f, c, s, strlen(s));
+}
+
+/* Formatted output in a colour. */
+void
+ui_fprintf(FILE *f, enum ui_color c, const char *fmt, ...)
+{
+	va_list	 ap;
+	char	*s;
+
+	va_start(ap, fmt);
+	xvasprintf(&s, fmt, ap);
+	va_end(ap);
+	ui_fputs(f, c, s);
+	free(s);
+}
+
+/* Draw " * [ =====>     ] 37 / 480" on stderr. */
+void
+ui_progress(size_t done, size_t total)
+{
+	struct winsize	ws;
+	char		count[64], *bar;
+	int		width = 80, barw, fill, i;
+
+	if (!ui_progress_on || total == 0)
+		return;
+	if (ioctl(STDERR_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 20)
+		width = ws.ws_col;
+	snprintf(count, sizeof count, " %zu / %zu", done, total);
+	barw = width - 8 - (int)strlen(count);
+	if (barw < 10)
+		barw = 10;
+	if (barw > 60)
+		barw = 60;
+	fill = (int)((double)done / total * barw);
+	bar = xmalloc(barw + 1);
+	for (i = 0; i < barw; i++)
+		bar[i] = i < fill ? '=' : (i == fill ? '>' : ' ');
+	bar[barw] = '\0';
+	fprintf(stderr, "\r * [ %s ]%s", bar, count);
+	fflush(stderr);
+	free(bar);
+	ui_progress_drawn = 1;
+}
+
+/* Erase the progress bar before results are printed. */
+void
+ui_progress_clear(void)
+{
+	if (!ui_progress_drawn)
+		return;
+	fputc('\r', stderr);
+	if (ui_el != NULL)
+		fputs(ui_el, stderr);
+	else
+		fputs("                                        \r", stderr);
+	fflush(stderr);
+	ui_progress_drawn = 0;
+}
