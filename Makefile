@@ -11,7 +11,9 @@
 
 PREFIX		?= /usr/local
 BINDIR		?= $(PREFIX)/bin
-LIBEXECDIR	?= $(PREFIX)/libexec/muster
+# The agent goes where the client looks for it on every host by default
+# (DESIGN section 4), whatever PREFIX is.
+LIBEXECDIR	?= /usr/libexec/muster
 DATADIR		?= $(PREFIX)/share
 MANDIR		?= $(DATADIR)/man
 DESTDIR		?=
@@ -27,8 +29,7 @@ WARNINGS = -Wall -Wextra -Wformat=2 -Wmissing-prototypes \
 	-Wimplicit-fallthrough
 CFLAGS		?= -O2 -g
 ALL_CFLAGS	 = -std=gnu11 $(WARNINGS) $(CFLAGS) -Iinclude -Isrc \
-		   -D_GNU_SOURCE -DMUSTER_LIBEXECDIR='"$(LIBEXECDIR)"' \
-		   -DMUSTER_DATADIR='"$(DATADIR)/muster"'
+		   -D_GNU_SOURCE
 ALL_LDFLAGS	 = $(LDFLAGS)
 ifdef DEVELOPER
 ALL_CFLAGS	+= -Werror

@@ -14,7 +14,7 @@
 #include "wire.h"
 #include "xmalloc.h"
 
-#define AGENT_VERSION	"0.1"
+#define AGENT_VERSION	MUSTER_VERSION
 
 /* agent-conf.c */
 /*

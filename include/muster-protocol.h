@@ -10,6 +10,9 @@
 
 #define MUSTER_PROTOCOL_VERSION	1
 
+/* The release, shared by the client and the agent. */
+#define MUSTER_VERSION		"0.1.0"
+
 /* Size bounds, both directions (PROTOCOL.md "Limits"). */
 #define MUSTER_REQUEST_MAX	(1024 * 1024)
 #define MUSTER_REPLY_MAX	(16 * 1024 * 1024)

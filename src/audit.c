@@ -135,9 +135,9 @@ audit_write(struct run *r, const struct action_spec *spec,
 		json_object_set_new(sel, "exclude", json_string(line));
 		free(line);
 	}
-	if (ctx->sel.inventory != NULL)
-		json_object_set_new(sel, "inventory",
-		    json_string(ctx->sel.inventory));
+	if (ctx->sel.inventory_used != NULL)
+		json_object_set_new(sel, "inventory", json_string_bytes(
+		    ctx->sel.inventory_used, strlen(ctx->sel.inventory_used)));
 	json_object_set_new(j, "selection", sel);
 	targets = json_array();
 	for (i = 0; i < r->nhosts; i++) {

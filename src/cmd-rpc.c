@@ -39,7 +39,7 @@ static const struct rpc_action rpc_actions[] = {
 	{ "rpcutil", "ping", 10, DISPLAY_ALL, { { NULL, 0, 0, 0 } } },
 	{ "rpcutil", "inventory", 20, DISPLAY_ALL, { { NULL, 0, 0, 0 } } },
 	{ "rpcutil", "get_fact", 10, DISPLAY_ALL,
-	  { { "fact", RPC_STRING, 0, 256 }, { NULL, 0, 0, 0 } } },
+	  { { "fact", RPC_STRING, 0, 128 }, { NULL, 0, 0, 0 } } },
 	{ "rpcutil", "agent_inventory", 10, DISPLAY_ALL,
 	  { { NULL, 0, 0, 0 } } },
 	{ "shell", "run", 60, DISPLAY_ALL,

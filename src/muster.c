@@ -12,8 +12,6 @@
 
 #include "muster.h"
 
-#define MUSTER_VERSION	"0.1.0"
-
 enum {
 	OPT_SSH_CONFIG = 256,
 	OPT_AGENT_PATH,

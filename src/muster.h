@@ -382,6 +382,7 @@ struct selection {
 	struct hostlist	 include;	/* -w */
 	struct hostlist	 exclude;	/* -x */
 	char		*inventory;	/* -i */
+	char		*inventory_used; /* the file read, if any */
 	int		 have_w;
 };
 void	 selection_init(struct selection *);

@@ -231,14 +231,16 @@ render_results(FILE *f, struct run *r, const struct action_spec *spec,
 		if (spec->shown_elsewhere != NULL && spec->shown_elsewhere(h))
 			continue;
 		c = render_color(h->result.status);
+		if (h->result.status == RESULT_OK && spec->render_host == NULL) {
+			/* The data lines follow under the name. */
+			fprintf(f, "%s\n", h->name);
+			render_data(f, h, col);
+			shown++;
+			continue;
+		}
 		fprintf(f, "%-*s", col, h->name);
 		if (h->result.status == RESULT_OK) {
-			if (spec->render_host != NULL)
-				spec->render_host(f, h);
-			else {
-				fputc('\n', f);
-				render_data(f, h, col);
-			}
+			spec->render_host(f, h);
 		} else {
 			msg = h->result.statusmsg != NULL ?
 			    h->result.statusmsg : "";

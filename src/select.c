@@ -29,6 +29,7 @@ selection_release(struct selection *sel)
 	hostlist_release(&sel->include);
 	hostlist_release(&sel->exclude);
 	free(sel->inventory);
+	free(sel->inventory_used);
 }
 
 /* Read a whole stream, bounded; '#' comments are dropped per line. */
@@ -138,7 +139,8 @@ selection_resolve(struct selection *sel, const char *configured,
 			free(path);
 			return (-1);
 		}
-		free(path);
+		free(sel->inventory_used);
+		sel->inventory_used = path;
 		for (i = 0; i < inv->nhosts; i++)
 			hostlist_add(out, inv->hosts[i].name);
 		inventory_free(inv);

@@ -48,7 +48,10 @@ test_expect_success '-x removes hosts; -w @file reads them' '
 test_expect_success 'the inventory selects hosts without -w' '
 	printf "[web]\nnode000[1-3] role=web\n[db]\nnode0004\n" >inv &&
 	fleet_muster -i inv ping --json >out.json &&
-	jq -e ".summary.targeted == 4 and .summary.ok == 4" out.json
+	jq -e ".summary.targeted == 4 and .summary.ok == 4" out.json &&
+	MUSTER_INVENTORY=$TRASH/inv fleet_muster ping >/dev/null &&
+	tail -n 1 "$HOME/.local/state/muster/audit.jsonl" |
+	    jq -e ".selection.inventory == \"$TRASH/inv\""
 '
 
 test_expect_success 'rpc rpcutil inventory --display all shows facts and classes' '

@@ -115,7 +115,7 @@ test_summary_classes(void **state)
 	free(out);
 
 	out = test_render(r, &spec, DISPLAY_ALL);
-	assert_non_null(strstr(out, "node0001    \n"));
+	assert_non_null(strstr(out, "\nnode0001\n"));
 	free(out);
 
 	action_spec_release(&spec);
