@@ -6,9 +6,9 @@
  * PEM_read_bio_PrivateKey). So each key file is read and parsed once, and
  * every host authenticates through libssh2_userauth_publickey() with a
  * sign callback: unencrypted OpenSSH ed25519 keys sign in-process with
- * libcrypto, ssh-agent keys sign through the agent. Key files of other
- * kinds are kept in memory and handed to libssh2, which parses them per
- * connection (correct, only slower).
+ * libcrypto, ECDSA keys too (OpenSSH or PEM format), ssh-agent keys sign
+ * through the agent. RSA key files are kept in memory and handed to
+ * libssh2, which parses them per connection (correct, only slower).
  */
 #include <sys/stat.h>
 
@@ -19,7 +19,12 @@
 #include <unistd.h>
 
 #include <libssh2.h>
+#include <openssl/bn.h>
+#include <openssl/core_names.h>
+#include <openssl/ec.h>
 #include <openssl/evp.h>
+#include <openssl/param_build.h>
+#include <openssl/pem.h>
 
 #include "muster.h"
 
@@ -27,6 +32,7 @@
 
 enum key_kind {
 	KEY_ED25519,		/* parsed; signed with libcrypto */
+	KEY_ECDSA,		/* parsed; signed with libcrypto */
 	KEY_LIBSSH2,		/* file contents handed to libssh2 */
 	KEY_AGENT,		/* signed by ssh-agent */
 	KEY_UNUSABLE,		/* unreadable or encrypted */
@@ -37,7 +43,8 @@ struct key {
 	enum key_kind	 kind;
 	unsigned char	*blob;		/* public key, SSH wire format */
 	size_t		 bloblen;
-	EVP_PKEY	*pkey;
+	EVP_PKEY	*pkey;		/* KEY_ED25519, KEY_ECDSA */
+	const EVP_MD	*md;		/* KEY_ECDSA: the curve's digest */
 	char		*data;		/* KEY_LIBSSH2: the file */
 	size_t		 datalen;
 	const char	*agent_sock;	/* KEY_AGENT */
@@ -156,6 +163,84 @@ key_streq(const unsigned char *s, size_t n, const char *c)
 	return (n == strlen(c) && memcmp(s, c, n) == 0);
 }
 
+/* ECDSA curves: SSH name, OpenSSL group, digest of the signature. */
+static const struct {
+	const char	*ssh;
+	const char	*group;
+	const char	*digest;
+} key_curves[] = {
+	{ "nistp256", "prime256v1", "SHA256" },
+	{ "nistp384", "secp384r1", "SHA384" },
+	{ "nistp521", "secp521r1", "SHA512" },
+};
+#define KEY_NCURVES	(sizeof key_curves / sizeof key_curves[0])
+
+/* The curve entry by SSH or OpenSSL name; -1 if unknown. */
+static int
+key_curve(const char *name, size_t len)
+{
+	size_t	i;
+
+	for (i = 0; i < KEY_NCURVES; i++) {
+		if ((strlen(key_curves[i].ssh) == len &&
+		    memcmp(key_curves[i].ssh, name, len) == 0) ||
+		    (strlen(key_curves[i].group) == len &&
+		    memcmp(key_curves[i].group, name, len) == 0))
+			return ((int)i);
+	}
+	return (-1);
+}
+
+/* An EC private key from its curve, public point and scalar. */
+static EVP_PKEY *
+key_ecdsa_new(int curve, const unsigned char *q, size_t qlen,
+    const unsigned char *d, size_t dlen)
+{
+	OSSL_PARAM_BLD	*bld;
+	OSSL_PARAM	*params = NULL;
+	EVP_PKEY_CTX	*ctx = NULL;
+	EVP_PKEY	*pkey = NULL;
+	BIGNUM		*bn;
+
+	if ((bn = BN_bin2bn(d, dlen, NULL)) == NULL)
+		return (NULL);
+	if ((bld = OSSL_PARAM_BLD_new()) == NULL)
+		goto out;
+	if (OSSL_PARAM_BLD_push_utf8_string(bld, OSSL_PKEY_PARAM_GROUP_NAME,
+	    key_curves[curve].group, 0) != 1 ||
+	    OSSL_PARAM_BLD_push_octet_string(bld, OSSL_PKEY_PARAM_PUB_KEY, q,
+	    qlen) != 1 ||
+	    OSSL_PARAM_BLD_push_BN(bld, OSSL_PKEY_PARAM_PRIV_KEY, bn) != 1 ||
+	    (params = OSSL_PARAM_BLD_to_param(bld)) == NULL)
+		goto out;
+	if ((ctx = EVP_PKEY_CTX_new_from_name(NULL, "EC", NULL)) == NULL ||
+	    EVP_PKEY_fromdata_init(ctx) != 1 ||
+	    EVP_PKEY_fromdata(ctx, &pkey, EVP_PKEY_KEYPAIR, params) != 1)
+		pkey = NULL;
+out:
+	EVP_PKEY_CTX_free(ctx);
+	OSSL_PARAM_free(params);
+	OSSL_PARAM_BLD_free(bld);
+	BN_clear_free(bn);
+	return (pkey);
+}
+
+/* Append an SSH string to a growing blob. */
+static void
+key_blob_str(unsigned char **blob, size_t *len, const void *s, size_t n)
+{
+	unsigned char	*p;
+
+	*blob = xreallocarray(*blob, 1, *len + 4 + n);
+	p = *blob + *len;
+	p[0] = n >> 24;
+	p[1] = n >> 16;
+	p[2] = n >> 8;
+	p[3] = n;
+	memcpy(p + 4, s, n);
+	*len += 4 + n;
+}
+
 /*
  * Parse an OpenSSH-format private key ("openssh-key-v1"). Fills the public
  * blob always (it is in the clear) and sets the kind: KEY_ED25519 with the
@@ -173,7 +258,7 @@ key_parse_openssh(struct key *k, const char *text)
 	const unsigned char	*type, *pk, *sk;
 	size_t			 n = 0, clen, kdflen, optlen, publen, privlen;
 	size_t			 tlen, pklen, sklen;
-	int			 len, rc = -1;
+	int			 len, rc = -1, curve;
 
 	if ((s = strstr(text, begin)) == NULL)
 		return (-1);
@@ -221,9 +306,24 @@ key_parse_openssh(struct key *k, const char *text)
 	if (end - p < 8)
 		goto out;
 	p += 8;			/* check integers */
-	if (key_take(&p, end, &type, &tlen) != 0 ||
-	    !key_streq(type, tlen, "ssh-ed25519"))
-		goto out;	/* another type: libssh2 will parse it */
+	if (key_take(&p, end, &type, &tlen) != 0)
+		goto out;
+	if (tlen > 11 && memcmp(type, "ecdsa-sha2-", 11) == 0) {
+		/* string curve, string Q, mpint d */
+		if (key_take(&p, end, &pk, &pklen) != 0 ||
+		    (curve = key_curve((const char *)pk, pklen)) == -1 ||
+		    key_take(&p, end, &pk, &pklen) != 0 ||
+		    key_take(&p, end, &sk, &sklen) != 0)
+			goto out;
+		k->pkey = key_ecdsa_new(curve, pk, pklen, sk, sklen);
+		if (k->pkey != NULL) {
+			k->kind = KEY_ECDSA;
+			k->md = EVP_get_digestbyname(key_curves[curve].digest);
+		}
+		goto out;
+	}
+	if (!key_streq(type, tlen, "ssh-ed25519"))
+		goto out;	/* RSA and others: libssh2 parses them */
 	if (key_take(&p, end, &pk, &pklen) != 0 ||
 	    key_take(&p, end, &sk, &sklen) != 0 || pklen != 32 || sklen != 64)
 		goto out;
@@ -273,6 +373,72 @@ key_read_pub(struct key *k, const char *path)
 	free(text);
 }
 
+/* libcrypto must never prompt for a passphrase: we have no terminal. */
+static int
+key_no_passphrase(char *buf, int size, int rwflag, void *u)
+{
+	(void)buf;
+	(void)size;
+	(void)rwflag;
+	(void)u;
+	return (-1);
+}
+
+/*
+ * A PEM or PKCS#8 private key: ECDSA and ed25519 are parsed here, once;
+ * RSA is left to libssh2. Returns 0 if the key is kept in-process.
+ */
+static int
+key_parse_pem(struct key *k, const char *text, size_t len)
+{
+	BIO		*bio;
+	EVP_PKEY	*pkey;
+	unsigned char	 q[160];
+	char		 group[64], method[64];
+	size_t		 qlen;
+	int		 curve;
+
+	if ((bio = BIO_new_mem_buf(text, (int)len)) == NULL)
+		return (-1);
+	pkey = PEM_read_bio_PrivateKey(bio, NULL, key_no_passphrase, NULL);
+	BIO_free(bio);
+	if (pkey == NULL)
+		return (-1);
+	if (EVP_PKEY_get_base_id(pkey) == EVP_PKEY_ED25519) {
+		qlen = 32;
+		if (EVP_PKEY_get_raw_public_key(pkey, q, &qlen) != 1)
+			goto fail;
+		key_blob_str(&k->blob, &k->bloblen, "ssh-ed25519", 11);
+		key_blob_str(&k->blob, &k->bloblen, q, qlen);
+		k->kind = KEY_ED25519;
+	} else if (EVP_PKEY_get_base_id(pkey) == EVP_PKEY_EC) {
+		if (EVP_PKEY_get_utf8_string_param(pkey,
+		    OSSL_PKEY_PARAM_GROUP_NAME, group, sizeof group,
+		    NULL) != 1 ||
+		    (curve = key_curve(group, strlen(group))) == -1 ||
+		    EVP_PKEY_get_octet_string_param(pkey,
+		    OSSL_PKEY_PARAM_PUB_KEY, q, sizeof q, &qlen) != 1)
+			goto fail;
+		snprintf(method, sizeof method, "ecdsa-sha2-%s",
+		    key_curves[curve].ssh);
+		key_blob_str(&k->blob, &k->bloblen, method, strlen(method));
+		key_blob_str(&k->blob, &k->bloblen, key_curves[curve].ssh,
+		    strlen(key_curves[curve].ssh));
+		key_blob_str(&k->blob, &k->bloblen, q, qlen);
+		k->kind = KEY_ECDSA;
+		k->md = EVP_get_digestbyname(key_curves[curve].digest);
+	} else
+		goto fail;
+	k->pkey = pkey;
+	return (0);
+fail:
+	EVP_PKEY_free(pkey);
+	free(k->blob);
+	k->blob = NULL;
+	k->bloblen = 0;
+	return (-1);
+}
+
 /* Load one identity file (once per run). */
 static struct key *
 keyring_file(struct keyring *kr, const char *path)
@@ -297,7 +463,7 @@ keyring_file(struct keyring *kr, const char *path)
 				k->why = "not a private key";
 			else if (strstr(text, "ENCRYPTED") != NULL)
 				k->why = "encrypted (load it into ssh-agent)";
-			else
+			else if (key_parse_pem(k, text, len) != 0)
 				k->kind = KEY_LIBSSH2;
 		}
 		if (k->kind == KEY_LIBSSH2) {
@@ -315,6 +481,7 @@ keyring_file(struct keyring *kr, const char *path)
 	kr->files[kr->nfiles++] = k;
 	log_debug("%s: %s: %s", __func__, path,
 	    k->kind == KEY_ED25519 ? "ed25519, signed in-process" :
+	    k->kind == KEY_ECDSA ? "ecdsa, signed in-process" :
 	    k->kind == KEY_LIBSSH2 ? "handed to libssh2" : "not usable");
 	return (k);
 }
@@ -429,9 +596,58 @@ keyring_for_host(struct keyring *kr, const struct sshconf_host *conf,
 	return (kl->nkeys);
 }
 
-/* libssh2 sign callback for in-process ed25519 keys. */
+/* Append an SSH mpint: big-endian, a zero byte first if the top bit is set. */
+static size_t
+key_put_mpint(unsigned char *out, const BIGNUM *bn)
+{
+	size_t	n = BN_num_bytes(bn), pad;
+
+	BN_bn2bin(bn, out + 5);
+	pad = n > 0 && (out[5] & 0x80) ? 1 : 0;
+	if (!pad)
+		memmove(out + 4, out + 5, n);
+	else
+		out[4] = 0;
+	n += pad;
+	out[0] = n >> 24;
+	out[1] = n >> 16;
+	out[2] = n >> 8;
+	out[3] = n;
+	return (4 + n);
+}
+
+/*
+ * An ECDSA signature as SSH wants it inside the signature blob:
+ * mpint r, mpint s (libcrypto gives DER).
+ */
 static int
-key_sign_ed25519(LIBSSH2_SESSION *session, unsigned char **sig,
+key_ecdsa_ssh_sig(const unsigned char *der, size_t derlen,
+    unsigned char **sig, size_t *siglen)
+{
+	const unsigned char	*p = der;
+	const BIGNUM		*r, *s;
+	ECDSA_SIG		*es;
+	size_t			 n;
+
+	if ((es = d2i_ECDSA_SIG(NULL, &p, (long)derlen)) == NULL)
+		return (-1);
+	ECDSA_SIG_get0(es, &r, &s);
+	*sig = malloc(2 * (5 + (size_t)BN_num_bytes(r) +
+	    (size_t)BN_num_bytes(s)));
+	if (*sig == NULL) {
+		ECDSA_SIG_free(es);
+		return (-1);
+	}
+	n = key_put_mpint(*sig, r);
+	n += key_put_mpint(*sig + n, s);
+	*siglen = n;
+	ECDSA_SIG_free(es);
+	return (0);
+}
+
+/* libssh2 sign callback for in-process keys (ed25519, ECDSA). */
+static int
+key_sign_local(LIBSSH2_SESSION *session, unsigned char **sig,
     size_t *siglen, const unsigned char *data, size_t datalen,
     void **abstract)
 {
@@ -439,24 +655,32 @@ key_sign_ed25519(LIBSSH2_SESSION *session, unsigned char **sig,
 	struct host	*h = libssh2_session_abstract(session) != NULL ?
 			    *libssh2_session_abstract(session) : NULL;
 	EVP_MD_CTX	*ctx;
-	size_t		 n = 64;
+	unsigned char	*out = NULL;
+	size_t		 n = 0;
 	int		 ok;
 
+	*sig = NULL;
 	if ((ctx = EVP_MD_CTX_new()) == NULL)
 		return (-1);
-	*sig = malloc(n);
-	ok = *sig != NULL &&
-	    EVP_DigestSignInit(ctx, NULL, NULL, NULL, k->pkey) == 1 &&
-	    EVP_DigestSign(ctx, *sig, &n, data, datalen) == 1;
+	ok = EVP_DigestSignInit(ctx, NULL, k->md, NULL, k->pkey) == 1 &&
+	    EVP_DigestSign(ctx, NULL, &n, data, datalen) == 1 &&
+	    (out = malloc(n)) != NULL &&
+	    EVP_DigestSign(ctx, out, &n, data, datalen) == 1;
 	EVP_MD_CTX_free(ctx);
+	if (ok && k->kind == KEY_ECDSA) {
+		ok = key_ecdsa_ssh_sig(out, n, sig, siglen) == 0;
+		free(out);
+	} else if (ok) {
+		/* libssh2 frees the signature with its allocator: free(). */
+		*sig = out;
+		*siglen = n;
+	} else
+		free(out);
 	if (!ok) {
 		log_debug("%s: %s: signing with %s failed", __func__,
 		    h != NULL ? h->name : "?", k->name);
-		free(*sig);
-		*sig = NULL;
 		return (-1);
 	}
-	*siglen = n;
 	return (0);
 }
 
@@ -489,8 +713,9 @@ key_userauth(struct key *k, void *session, const char *user, void **abstract)
 	*abstract = k;
 	switch (k->kind) {
 	case KEY_ED25519:
+	case KEY_ECDSA:
 		return (libssh2_userauth_publickey(s, user, k->blob,
-		    k->bloblen, key_sign_ed25519, abstract));
+		    k->bloblen, key_sign_local, abstract));
 	case KEY_AGENT:
 		return (libssh2_userauth_publickey(s, user, k->blob,
 		    k->bloblen, key_sign_agent, abstract));

@@ -37,6 +37,17 @@ test_expect_success 'an ECDSA key in PEM format authenticates' '
 	"$MUSTER" --ssh-config c -w h1 ping >/dev/null
 '
 
+test_expect_success 'ECDSA P-384 (OpenSSH) and P-521 (PEM) keys are signed in-process' '
+	ssh-keygen -q -t ecdsa -b 384 -N "" -f ec3 && authorize ec3.pub &&
+	ssh-keygen -q -t ecdsa -b 521 -m PEM -N "" -f ec5 && authorize ec5.pub &&
+	for k in ec1 ec2 ec3 ec5; do
+		conf c "IdentityFile $TRASH/$k" "IdentityAgent none" &&
+		"$MUSTER" --ssh-config c -w h1 -v ping 2>err >/dev/null &&
+		test_grep "$k: ecdsa, signed in-process" err &&
+		test_grep "accepted $TRASH/$k" err || exit 1
+	done
+'
+
 test_expect_success 'an encrypted key is not usable alone, and says so' '
 	ssh-keygen -q -t ed25519 -N "passphrase" -f enc && authorize enc.pub &&
 	conf c "IdentityFile $TRASH/enc" "IdentityAgent none" &&
