@@ -99,7 +99,8 @@ check: deps
 check-asan: deps
 	@$(MAKE) --no-print-directory BUILD=build-asan DEVELOPER=1 \
 		SANITIZE=address,undefined CFLAGS="-O1 -g" tests
-	@BUILD=build-asan ASAN_OPTIONS=detect_leaks=1 sh tests/run.sh
+	@BUILD=build-asan ASAN_OPTIONS=detect_leaks=1 MUSTER_TEST_SANITIZED=1 \
+		sh tests/run.sh
 
 demo: deps
 	@$(MAKE) --no-print-directory all

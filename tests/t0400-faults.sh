@@ -135,7 +135,8 @@ test_expect_success 'an agent that floods is stopped at the limit; memory stays 
 	    --agent-path "$TOP/tests/tools/flood-agent" ping --json >out.json &&
 	jq -e "[.results[].status] | unique == [\"agent\"]" out.json &&
 	jq -e "all(.results[]; .statusmsg | test(\"larger than\"))" out.json &&
-	test $(tail -n 1 rss) -lt 200000
+	# ASan multiplies memory use: the bound holds for the real build.
+	[ -n "${MUSTER_TEST_SANITIZED:-}" ] || test $(tail -n 1 rss) -lt 200000
 '
 
 test_expect_success '50 hosts with faults: each once in table, JSON and counts' '

@@ -34,6 +34,16 @@ test_expect_success 'requests back to back on one stdin get replies in order' '
 	    .[1].data.value == \"web\" and .[2].data.stdout == \"x\n\"" out
 '
 
+test_expect_success 'a mixed stream: exit 0 and nothing on stderr (sanitizers too)' '
+	{ "$REQ" rpcutil ping && "$REQ" rpcutil inventory &&
+	  "$REQ" rpcutil agent_inventory && "$REQ" rpcutil get_fact fact=nosuch &&
+	  "$REQ" nosuch thing && "$REQ" shell run command="echo x; echo y >&2"; } >reqs &&
+	"$AGENT" <reqs >raw 2>err &&
+	test ! -s err &&
+	"$DUMP" <raw >out &&
+	test $(wc -l <out) -eq 6
+'
+
 test_expect_success 'empty input: no reply, exit 0' '
 	"$AGENT" </dev/null >out &&
 	test ! -s out
