@@ -88,6 +88,28 @@ fanout_elapsed_ms(const struct run *r)
 	return ((int64_t)d.tv_sec * 1000 + d.tv_usec / 1000);
 }
 
+/*
+ * Hand finished hosts to host_done_cb (--jsonl), once each, outside any
+ * I/O callback.
+ */
+static void
+fanout_report(struct run *r)
+{
+	struct host	*h;
+	size_t		 i;
+
+	if (r->host_done_cb == NULL)
+		return;
+	for (i = 0; i < r->nhosts; i++) {
+		h = r->hosts[i];
+		if (!h->reported &&
+		    (h->state == HOST_DONE || h->state == HOST_FAILED)) {
+			h->reported = 1;
+			r->host_done_cb(h);
+		}
+	}
+}
+
 /* Start pending hosts up to the window; free finished transports. */
 static void
 fanout_kick_cb(evutil_socket_t fd, short what, void *arg)
@@ -98,6 +120,7 @@ fanout_kick_cb(evutil_socket_t fd, short what, void *arg)
 
 	(void)fd;
 	(void)what;
+	fanout_report(r);
 	for (i = 0; i < r->nhosts; i++) {
 		h = r->hosts[i];
 		if (h->ssh != NULL &&
@@ -128,8 +151,6 @@ fanout_host_done(struct host *h)
 	r->active--;
 	r->finished++;
 	r->dirty = 1;
-	if (r->host_done_cb != NULL)
-		r->host_done_cb(h);
 	event_active(r->kick, EV_TIMEOUT, 0);
 }
 
@@ -230,6 +251,7 @@ fanout_run(struct run *r, char **cause)
 	}
 	gettimeofday(&r->end, NULL);
 	ui_progress_clear();
+	fanout_report(r);
 
 	r->transport->done(r);
 	event_free(r->tick);

@@ -203,6 +203,7 @@ struct host {
 	enum host_state		 state;
 	struct sshconf_host	 conf;		/* resolved ssh_config */
 	struct host_ssh		*ssh;		/* transport state */
+	int			 reported;	/* host_done_cb called */
 	struct timeval		 started;
 	struct result		 result;
 };

@@ -172,6 +172,19 @@ test_expect_success 'SIGINT: pending hosts cancelled, JSON printed, exit 130' '
 	jq -e "[.results[] | select(.statusmsg | test(\"not started\"))] | length == 15" out.json
 '
 
+test_expect_success 'SIGINT with --jsonl: a line for every host, then the summary' '
+	"$MUSTER" --ssh-config "$FLEET_DIR/ssh_config" -w "$(fleet_range 1 8)" -c 2 \
+	    shell "sleep 5" --jsonl >out.jsonl &
+	pid=$! &&
+	sleep 2 &&
+	kill -INT $pid &&
+	code=0 && wait $pid || code=$? &&
+	test $code -eq 130 &&
+	test $(wc -l <out.jsonl) -eq 9 &&
+	head -n 8 out.jsonl | jq -s -e "map(.host) | unique | length == 8" &&
+	tail -n 1 out.jsonl | jq -e ".summary.cancelled == 8"
+'
+
 test_expect_success 'hosts that vanish mid-run are unreachable; others finish' '
 	fleet_muster -w "$(fleet_range 1 6)" shell \
 	    "n=\${MUSTER_AGENT_CONFIG##*node000}; sleep 6.2\${n%%/*}; echo done" \
