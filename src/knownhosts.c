@@ -50,6 +50,24 @@ static const struct {
 #define KNOWNHOSTS_NTYPES \
 	(sizeof knownhosts_types / sizeof knownhosts_types[0])
 
+/* Read after the user's files, as OpenSSH's GlobalKnownHostsFile default. */
+static const char *knownhosts_global[] = {
+	"/etc/ssh/ssh_known_hosts",
+	"/etc/ssh/ssh_known_hosts2",
+};
+#define KNOWNHOSTS_NGLOBAL \
+	(sizeof knownhosts_global / sizeof knownhosts_global[0])
+
+/* File i of the host's list: its own files, then the global ones. */
+static const char *
+knownhosts_path(const struct sshconf_host *conf, size_t i)
+{
+	if (i < conf->nknown_hosts_files)
+		return (conf->known_hosts_files[i]);
+	i -= conf->nknown_hosts_files;
+	return (i < KNOWNHOSTS_NGLOBAL ? knownhosts_global[i] : NULL);
+}
+
 /* A new, empty cache of known_hosts files. */
 struct knownhosts *
 knownhosts_new(void)
@@ -136,10 +154,11 @@ knownhosts_algorithms(struct knownhosts *k, const struct sshconf_host *conf)
 	LIBSSH2_KNOWNHOSTS	*kh;
 	int			 known[KNOWNHOSTS_NTYPES] = { 0 };
 	size_t			 i, j, nknown = 0, len = 0;
+	const char		*path;
 	char			*s;
 
-	for (j = 0; j < conf->nknown_hosts_files; j++) {
-		kh = knownhosts_file(k, conf->known_hosts_files[j]);
+	for (j = 0; (path = knownhosts_path(conf, j)) != NULL; j++) {
+		kh = knownhosts_file(k, path);
 		for (i = 0; i < KNOWNHOSTS_NTYPES; i++) {
 			/* A dummy key tells whether a key of the type exists. */
 			if (!known[i] && knownhosts_check_one(kh, conf, "?", 1,
@@ -200,20 +219,20 @@ knownhosts_check(struct knownhosts *k, const struct sshconf_host *conf,
     const char *key, size_t len, int type, char **cause)
 {
 	LIBSSH2_KNOWNHOSTS	*kh;
-	const char		*tname, *bad = NULL;
+	const char		*tname, *bad = NULL, *path;
 	char			*name;
 	size_t			 i;
 	int			 bits, rc;
 
 	*cause = NULL;
 	bits = knownhosts_bits(type, &tname);
-	for (i = 0; i < conf->nknown_hosts_files; i++) {
-		kh = knownhosts_file(k, conf->known_hosts_files[i]);
+	for (i = 0; (path = knownhosts_path(conf, i)) != NULL; i++) {
+		kh = knownhosts_file(k, path);
 		rc = knownhosts_check_one(kh, conf, key, len, bits);
 		if (rc == LIBSSH2_KNOWNHOST_CHECK_MATCH)
 			return (KNOWNHOSTS_MATCH);
 		if (rc == LIBSSH2_KNOWNHOST_CHECK_MISMATCH && bad == NULL)
-			bad = conf->known_hosts_files[i];
+			bad = path;
 	}
 	name = knownhosts_name(conf);
 	if (bad != NULL) {
