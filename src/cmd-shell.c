@@ -76,30 +76,13 @@ cmd_shell_block_cmp(const void *a, const void *b)
 	return (hostlist_natcmp(x->first->name, y->first->name));
 }
 
-/* Print text, ending with a newline. */
-static void
-cmd_shell_text(FILE *f, enum ui_color c, const char *s, size_t len)
-{
-	if (len == 0)
-		return;
-	ui_write(f, c, s, len);
-	if (s[len - 1] != '\n')
-		fputc('\n', f);
-}
-
-/* Folded blocks for hosts that ran the command, then the others. */
-static void
-cmd_shell_results(FILE *f, struct run *r, enum display_mode mode)
+/* Hosts that ran the command, grouped by identical output, largest first. */
+static struct cmd_shell_block *
+cmd_shell_group(struct run *r, size_t *nbp, size_t *ranp)
 {
 	struct cmd_shell_block	*b = NULL;
 	struct host		*h;
 	size_t			 nb = 0, i, j, ran = 0;
-	const char		*s;
-	size_t			 len;
-	char			*names;
-	int64_t			 code;
-	enum ui_color		 c;
-	struct action_spec	 plain;
 
 	for (i = 0; i < r->nhosts; i++) {
 		h = r->hosts[i];
@@ -120,13 +103,60 @@ cmd_shell_results(FILE *f, struct run *r, enum display_mode mode)
 	}
 	if (nb > 0)
 		qsort(b, nb, sizeof *b, cmd_shell_block_cmp);
+	*nbp = nb;
+	*ranp = ran;
+	return (b);
+}
+
+static void
+cmd_shell_group_free(struct cmd_shell_block *b, size_t nb)
+{
+	size_t	j;
+
+	for (j = 0; j < nb; j++)
+		hostlist_release(&b[j].hosts);
+	free(b);
+}
+
+/* Is block j held by a minority of the hosts that ran the command? */
+static int
+cmd_shell_minority(const struct cmd_shell_block *b, size_t j, size_t ran)
+{
+	return (j > 0 && b[j].hosts.n * 2 <= ran);
+}
+
+/* Print text, ending with a newline. */
+static void
+cmd_shell_text(FILE *f, enum ui_color c, const char *s, size_t len)
+{
+	if (len == 0)
+		return;
+	ui_write(f, c, s, len);
+	if (s[len - 1] != '\n')
+		fputc('\n', f);
+}
+
+/* Folded blocks for hosts that ran the command, then the others. */
+static void
+cmd_shell_results(FILE *f, struct run *r, enum display_mode mode)
+{
+	struct cmd_shell_block	*b;
+	size_t			 nb, j, ran;
+	const char		*s;
+	size_t			 len;
+	char			*names;
+	int64_t			 code;
+	enum ui_color		 c;
+	struct action_spec	 plain;
+
+	b = cmd_shell_group(r, &nb, &ran);
 	for (j = 0; j < nb; j++) {
 		code = cmd_shell_exit(b[j].first);
 		if (mode == DISPLAY_NONE ||
 		    (mode == DISPLAY_FAILED && code == 0) ||
 		    (mode == DISPLAY_OK && code != 0))
 			continue;
-		c = code != 0 ? UI_RED : (j > 0 && b[j].hosts.n * 2 <= ran ?
+		c = code != 0 ? UI_RED : (cmd_shell_minority(b, j, ran) ?
 		    UI_YELLOW : UI_BOLD);
 		names = hostlist_fold(b[j].hosts.hosts, b[j].hosts.n);
 		ui_fprintf(f, c, "---- %s (%zu)", names, b[j].hosts.n);
@@ -140,9 +170,7 @@ cmd_shell_results(FILE *f, struct run *r, enum display_mode mode)
 		cmd_shell_text(f, UI_YELLOW, s, len);
 		fputc('\n', f);
 	}
-	for (j = 0; j < nb; j++)
-		hostlist_release(&b[j].hosts);
-	free(b);
+	cmd_shell_group_free(b, nb);
 
 	/* Hosts that did not run it: the plain per-host lines. */
 	if (mode != DISPLAY_OK && mode != DISPLAY_NONE) {
@@ -166,10 +194,62 @@ cmd_shell_exit_value(const struct host *h)
 	return (s);
 }
 
+/* A block's label: the first line of its output, shortened. */
+static char *
+cmd_shell_label(const struct host *h)
+{
+	const char	*s;
+	size_t		 len, n;
+	char		*label;
+
+	cmd_shell_field(h, "stdout", &s, &len);
+	if (len == 0)
+		cmd_shell_field(h, "stderr", &s, &len);
+	if (len == 0)
+		return (xstrdup("(no output)"));
+	n = strcspn(s, "\n");
+	if (n > len)
+		n = len;
+	if (n > 32 || n + 1 < len)
+		xasprintf(&label, "%.*s...", (int)(n > 32 ? 32 : n), s);
+	else
+		label = xstrndup(s, n);
+	return (label);
+}
+
+/*
+ * Exit codes, and when hosts disagree, the distinct outputs: the ones a
+ * minority of hosts printed are highlighted with those hosts.
+ */
 static void
 cmd_shell_summary(FILE *f, struct run *r)
 {
+	struct cmd_shell_block	*b;
+	size_t			 nb, j, ran;
+	char			*label, *names;
+
 	render_distribution(f, "Exit Codes", r, cmd_shell_exit_value);
+	b = cmd_shell_group(r, &nb, &ran);
+	if (nb > 1) {
+		fprintf(f, "%16s: ", "Outputs");
+		for (j = 0; j < nb; j++) {
+			label = cmd_shell_label(b[j].first);
+			if (j > 0)
+				fputs(", ", f);
+			if (cmd_shell_minority(b, j, ran)) {
+				names = hostlist_fold(b[j].hosts.hosts,
+				    b[j].hosts.n);
+				ui_fprintf(f, UI_YELLOW, "%zu * %s %s",
+				    b[j].hosts.n, label, names);
+				free(names);
+			} else
+				ui_fprintf(f, UI_NONE, "%zu * %s",
+				    b[j].hosts.n, label);
+			free(label);
+		}
+		fputc('\n', f);
+	}
+	cmd_shell_group_free(b, nb);
 }
 
 static int

@@ -127,6 +127,26 @@ render_indented(FILE *f, enum ui_color c, const char *text, size_t len,
 		fputc('\n', f);
 }
 
+/* A nested map (facts, say): one "key=value" a line, under the first. */
+static void
+render_map_lines(FILE *f, const msgpack_object *m, int col)
+{
+	const msgpack_object	*v;
+	const char		*k;
+	size_t			 i, klen, n = 0;
+
+	for (i = 0; i < wire_len(m); i++) {
+		if (wire_map_at(m, i, &k, &klen, &v) != 0)
+			continue;
+		if (n++ > 0)
+			fprintf(f, "%*s", col, "");
+		ui_write(f, UI_NONE, k, klen);
+		fputc('=', f);
+		render_value(f, v);
+		fputc('\n', f);
+	}
+}
+
 /* The data map as "key: value" lines under the host. */
 static void
 render_data(FILE *f, const struct host *h, int col)
@@ -147,8 +167,12 @@ render_data(FILE *f, const struct host *h, int col)
 		fprintf(f, "%*s%*s", col, "", (int)(w - klen), "");
 		ui_write(f, UI_NONE, k, klen);
 		fputs(": ", f);
-		render_value(f, v);
-		fputc('\n', f);
+		if (wire_type(v) == WIRE_MAP && wire_len(v) > 0)
+			render_map_lines(f, v, col + (int)w + 2);
+		else {
+			render_value(f, v);
+			fputc('\n', f);
+		}
 	}
 }
 
@@ -403,7 +427,8 @@ render_distribution(FILE *f, const char *label, struct run *r,
 			    v[j].value, hosts);
 			free(hosts);
 		} else
-			fprintf(f, "%zu * %s", v[j].hosts.n, v[j].value);
+			ui_fprintf(f, UI_NONE, "%zu * %s", v[j].hosts.n,
+			    v[j].value);
 	}
 	fputc('\n', f);
 	for (j = 0; j < nv; j++) {
