@@ -5,7 +5,6 @@
  * ClusterShell's rules for zero padding.
  */
 #include <ctype.h>
-#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -32,13 +31,6 @@ struct hostlist_part {
 	struct hostlist_range	*ranges;
 	size_t			 nranges;
 	size_t			 count;	/* names in this group */
-};
-
-/* A growing string, for fold. */
-struct hostlist_buf {
-	char	*s;
-	size_t	 len;
-	size_t	 size;
 };
 
 /* A name split for folding: prefix, last number, suffix. */
@@ -471,103 +463,42 @@ fail:
 	return (-1);
 }
 
-static uint64_t
-hostlist_hash(const char *s)
-{
-	uint64_t	h = 14695981039346656037ULL;
-
-	for (; *s != '\0'; s++) {
-		h ^= (unsigned char)*s;
-		h *= 1099511628211ULL;
-	}
-	return (h);
-}
-
-/* An open-addressing set of names (pointers to strings owned elsewhere). */
-struct hostlist_set {
-	const char	**slots;
-	size_t		  mask;
-};
-
-static void
-hostlist_set_init(struct hostlist_set *set, size_t n)
-{
-	size_t	size = 16;
-
-	while (size < n * 2)
-		size *= 2;
-	set->slots = xcalloc(size, sizeof *set->slots);
-	set->mask = size - 1;
-}
-
-/* Add name; returns 1 if added, 0 if it was there. */
-static int
-hostlist_set_add(struct hostlist_set *set, const char *name)
-{
-	size_t	i;
-
-	i = (size_t)hostlist_hash(name) & set->mask;
-	while (set->slots[i] != NULL) {
-		if (strcmp(set->slots[i], name) == 0)
-			return (0);
-		i = (i + 1) & set->mask;
-	}
-	set->slots[i] = name;
-	return (1);
-}
-
-static int
-hostlist_set_has(const struct hostlist_set *set, const char *name)
-{
-	size_t	i;
-
-	i = (size_t)hostlist_hash(name) & set->mask;
-	while (set->slots[i] != NULL) {
-		if (strcmp(set->slots[i], name) == 0)
-			return (1);
-		i = (i + 1) & set->mask;
-	}
-	return (0);
-}
-
 /* Drop repeated names, keeping the first of each. */
 void
 hostlist_uniq(struct hostlist *hl)
 {
-	struct hostlist_set	set;
-	size_t			i, j = 0;
+	struct nameset	set = NAMESET_INIT;
+	size_t		i, j = 0;
 
-	hostlist_set_init(&set, hl->n);
 	for (i = 0; i < hl->n; i++) {
-		if (hostlist_set_add(&set, hl->hosts[i]))
+		if (nameset_add(&set, hl->hosts[i], i))
 			hl->hosts[j++] = hl->hosts[i];
 		else
 			free(hl->hosts[i]);
 	}
 	hl->n = j;
-	free(set.slots);
+	nameset_release(&set);
 }
 
 /* Remove every name that is in the second list. */
 void
 hostlist_remove(struct hostlist *hl, const struct hostlist *drop)
 {
-	struct hostlist_set	set;
-	size_t			i, j = 0;
+	struct nameset	set = NAMESET_INIT;
+	size_t		i, j = 0;
 
 	if (drop->n == 0)
 		return;
-	hostlist_set_init(&set, drop->n);
 	for (i = 0; i < drop->n; i++)
-		hostlist_set_add(&set, drop->hosts[i]);
+		nameset_add(&set, drop->hosts[i], i);
 	for (i = 0; i < hl->n; i++) {
-		if (hostlist_set_has(&set, hl->hosts[i]))
+		if (nameset_find(&set, hl->hosts[i], NULL))
 			free(hl->hosts[i]);
 		else
 			hl->hosts[j++] = hl->hosts[i];
 	}
 	hl->n = j;
-	free(set.slots);
+	nameset_release(&set);
 }
 
 /* Is the name in the list? */
@@ -642,29 +573,6 @@ hostlist_sort(struct hostlist *hl)
 {
 	if (hl->n > 1)
 		qsort(hl->hosts, hl->n, sizeof *hl->hosts, hostlist_natcmp_cb);
-}
-
-static void
-hostlist_buf_add(struct hostlist_buf *b, const char *s, size_t len)
-{
-	if (b->len + len + 1 > b->size) {
-		while (b->len + len + 1 > b->size)
-			b->size = b->size == 0 ? 64 : b->size * 2;
-		b->s = xreallocarray(b->s, b->size, 1);
-	}
-	memcpy(b->s + b->len, s, len);
-	b->len += len;
-	b->s[b->len] = '\0';
-}
-
-static void
-hostlist_buf_num(struct hostlist_buf *b, unsigned long long v, int width)
-{
-	char	tmp[64];
-	int	n;
-
-	n = snprintf(tmp, sizeof tmp, "%0*llu", width, v);
-	hostlist_buf_add(b, tmp, (size_t)n);
 }
 
 /* Split name at its last run of digits. */
@@ -767,31 +675,29 @@ hostlist_group_cmp_cb(const void *va, const void *vb)
 }
 
 static void
-hostlist_fold_group(struct hostlist_buf *b, const struct hostlist_group *g)
+hostlist_fold_group(struct strbuf *sb, const struct hostlist_group *g)
 {
 	const struct hostlist_entry	*e = g->first;
 	size_t				 i, j;
 
 	if (g->n == 1) {
-		hostlist_buf_add(b, e->name, strlen(e->name));
+		strbuf_addstr(sb, e->name);
 		return;
 	}
-	hostlist_buf_add(b, e->name, e->plen);
-	hostlist_buf_add(b, "[", 1);
+	strbuf_add(sb, e->name, e->plen);
+	strbuf_addch(sb, '[');
 	for (i = 0; i < g->n; i = j + 1) {
 		j = i;
 		while (j + 1 < g->n && e[j + 1].value == e[j].value + 1)
 			j++;
 		if (i != 0)
-			hostlist_buf_add(b, ",", 1);
-		hostlist_buf_num(b, e[i].value, e[i].width);
-		if (j != i) {
-			hostlist_buf_add(b, "-", 1);
-			hostlist_buf_num(b, e[j].value, e[j].width);
-		}
+			strbuf_addch(sb, ',');
+		strbuf_addf(sb, "%0*llu", e[i].width, e[i].value);
+		if (j != i)
+			strbuf_addf(sb, "-%0*llu", e[j].width, e[j].value);
 	}
-	hostlist_buf_add(b, "]", 1);
-	hostlist_buf_add(b, e->suffix, e->slen);
+	strbuf_addch(sb, ']');
+	strbuf_add(sb, e->suffix, e->slen);
 }
 
 /*
@@ -807,7 +713,7 @@ hostlist_fold(char *const *names, size_t n)
 {
 	struct hostlist_entry	*e;
 	struct hostlist_group	*groups;
-	struct hostlist_buf	 b = { NULL, 0, 0 };
+	struct strbuf		 sb = STRBUF_INIT;
 	size_t			 i, j, k, ngroups = 0;
 	int			 w;
 	unsigned char		 widths[HOSTLIST_MAX_DIGITS + 1];
@@ -864,10 +770,10 @@ hostlist_fold(char *const *names, size_t n)
 
 	for (i = 0; i < ngroups; i++) {
 		if (i != 0)
-			hostlist_buf_add(&b, ",", 1);
-		hostlist_fold_group(&b, &groups[i]);
+			strbuf_addch(&sb, ',');
+		hostlist_fold_group(&sb, &groups[i]);
 	}
 	free(groups);
 	free(e);
-	return (b.s);
+	return (strbuf_detach(&sb));
 }

@@ -16,72 +16,26 @@
  */
 #include <ctype.h>
 #include <errno.h>
-#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "muster.h"
 
-/* The public structure, and the table that indexes its hosts by name. */
+/* The public structure, and the set that indexes its hosts by name. */
 struct inventory_private {
 	struct inventory	 inv;	/* first, so the pointers convert */
 	size_t			 size;	/* hosts allocated */
-	size_t			*slots;	/* host index + 1; 0 is empty */
-	size_t			 mask;
+	struct nameset		 names;	/* host name -> index in hosts */
 };
-
-static uint64_t
-inventory_hash(const char *s)
-{
-	uint64_t	h = 14695981039346656037ULL;
-
-	for (; *s != '\0'; s++) {
-		h ^= (unsigned char)*s;
-		h *= 1099511628211ULL;
-	}
-	return (h);
-}
-
-static void
-inventory_table_insert(struct inventory_private *ip, size_t idx)
-{
-	size_t	i;
-
-	i = (size_t)inventory_hash(ip->inv.hosts[idx].name) & ip->mask;
-	while (ip->slots[i] != 0)
-		i = (i + 1) & ip->mask;
-	ip->slots[i] = idx + 1;
-}
-
-static void
-inventory_table_grow(struct inventory_private *ip)
-{
-	size_t	i, size;
-
-	size = ip->mask == 0 ? 64 : (ip->mask + 1) * 2;
-	free(ip->slots);
-	ip->slots = xcalloc(size, sizeof *ip->slots);
-	ip->mask = size - 1;
-	for (i = 0; i < ip->inv.nhosts; i++)
-		inventory_table_insert(ip, i);
-}
 
 static struct inventory_host *
 inventory_lookup(const struct inventory_private *ip, const char *name)
 {
-	struct inventory_host	*h;
-	size_t			 i;
+	size_t	i;
 
-	if (ip->slots == NULL)
+	if (!nameset_find(&ip->names, name, &i))
 		return (NULL);
-	i = (size_t)inventory_hash(name) & ip->mask;
-	while (ip->slots[i] != 0) {
-		h = &ip->inv.hosts[ip->slots[i] - 1];
-		if (strcmp(h->name, name) == 0)
-			return (h);
-		i = (i + 1) & ip->mask;
-	}
-	return (NULL);
+	return (&ip->inv.hosts[i]);
 }
 
 static struct inventory_host *
@@ -97,13 +51,11 @@ inventory_get(struct inventory_private *ip, const char *name)
 		inv->hosts = xreallocarray(inv->hosts, ip->size,
 		    sizeof *inv->hosts);
 	}
-	h = &inv->hosts[inv->nhosts++];
+	h = &inv->hosts[inv->nhosts];
 	memset(h, 0, sizeof *h);
 	h->name = xstrdup(name);
-	if ((inv->nhosts + 1) * 2 > ip->mask + 1)
-		inventory_table_grow(ip);
-	else
-		inventory_table_insert(ip, inv->nhosts - 1);
+	/* The set keeps h->name, which stays put when hosts moves. */
+	nameset_add(&ip->names, h->name, inv->nhosts++);
 	return (h);
 }
 
@@ -139,61 +91,6 @@ inventory_name_char(int c)
 {
 	return (isascii(c) && (isalnum(c) || c == '_' || c == '-' ||
 	    c == '.'));
-}
-
-/*
- * Split a line into words: whitespace separates, double quotes group (a
- * backslash escapes '"' or '\' inside them), and a word starting with '#'
- * ends the line. Returns -1 on an unterminated quote.
- */
-static int
-inventory_split(const char *s, char ***argvp, size_t *argcp)
-{
-	char	**argv = NULL, *arg;
-	size_t	  argc = 0, j;
-	int	  quote;
-
-	for (;;) {
-		while (*s == ' ' || *s == '\t' || *s == '\r' || *s == '\n')
-			s++;
-		if (*s == '\0' || *s == '#')
-			break;
-		arg = xmalloc(strlen(s) + 1);
-		argv = xreallocarray(argv, argc + 1, sizeof *argv);
-		argv[argc++] = arg;
-		quote = 0;
-		for (j = 0; *s != '\0'; s++) {
-			if (quote && *s == '\\' && (s[1] == '"' ||
-			    s[1] == '\\'))
-				arg[j++] = *++s;
-			else if (*s == '"')
-				quote = !quote;
-			else if (!quote && (*s == ' ' || *s == '\t' ||
-			    *s == '\r' || *s == '\n'))
-				break;
-			else
-				arg[j++] = *s;
-		}
-		arg[j] = '\0';
-		if (quote) {
-			*argvp = argv;
-			*argcp = argc;
-			return (-1);
-		}
-	}
-	*argvp = argv;
-	*argcp = argc;
-	return (0);
-}
-
-static void
-inventory_free_argv(char **argv, size_t argc)
-{
-	size_t	i;
-
-	for (i = 0; i < argc; i++)
-		free(argv[i]);
-	free(argv);
 }
 
 /*
@@ -248,7 +145,7 @@ inventory_line(struct inventory_private *ip, const char *path, int lineno,
 	size_t			  argc = 0, i, j, k;
 	int			  rc = -1;
 
-	if (inventory_split(line, &argv, &argc) != 0) {
+	if (words_split(line, WORDS_INVENTORY, &argv, &argc) != 0) {
 		xasprintf(cause, "%s:%d: unterminated quote", path, lineno);
 		goto out;
 	}
@@ -304,7 +201,7 @@ inventory_line(struct inventory_private *ip, const char *path, int lineno,
 
 out:
 	hostlist_release(&hl);
-	inventory_free_argv(argv, argc);
+	words_free(argv, argc);
 	return (rc);
 }
 
@@ -373,7 +270,7 @@ inventory_free(struct inventory *inv)
 		free(h->name);
 	}
 	free(inv->hosts);
-	free(ip->slots);
+	nameset_release(&ip->names);
 	free(ip);
 }
 

@@ -22,6 +22,80 @@
 #define EXIT_USAGE		64
 #define EXIT_INTERRUPTED	130
 
+/* strbuf.c */
+/*
+ * A growing string, as git's strbuf: buf[len] is always '\0' once anything
+ * was added, and buf is NULL before. The strbuf owns buf until
+ * strbuf_detach() hands it to the caller, who frees it. Functions that add
+ * never fail (allocation exits on exhaustion).
+ */
+struct strbuf {
+	char	*buf;
+	size_t	 len;
+	size_t	 alloc;
+};
+#define STRBUF_INIT { NULL, 0, 0 }
+void	 strbuf_init(struct strbuf *);
+/* Free the string; the strbuf is empty and usable again. */
+void	 strbuf_release(struct strbuf *);
+/* Make room for that many more bytes (and the '\0'). */
+void	 strbuf_grow(struct strbuf *, size_t);
+/* Append len bytes (they may hold '\0'). */
+void	 strbuf_add(struct strbuf *, const void *, size_t);
+/* Append a string. */
+void	 strbuf_addstr(struct strbuf *, const char *);
+/* Append one character. */
+void	 strbuf_addch(struct strbuf *, int);
+/* Append printf-style. */
+void	 strbuf_addf(struct strbuf *, const char *, ...)
+	     __attribute__((format(printf, 2, 3)));
+/*
+ * The string, now the caller's to free ("" newly allocated if nothing was
+ * added); the strbuf is left empty and usable again.
+ */
+char	*strbuf_detach(struct strbuf *);
+
+/* nameset.c */
+/*
+ * A hash set of names, each with a number the caller chooses (such as its
+ * index in the caller's array). The set points at the caller's strings: it
+ * never copies or frees them, so they must stay in place and unchanged
+ * while they are in the set. Lookups take constant time on average.
+ */
+struct nameset_slot;
+struct nameset {
+	struct nameset_slot	*slots;
+	size_t			 mask;	/* slots - 1 */
+	size_t			 n;	/* names held */
+};
+#define NAMESET_INIT { NULL, 0, 0 }
+void	 nameset_init(struct nameset *);
+/* Free the table, not the names; the set is empty and usable again. */
+void	 nameset_release(struct nameset *);
+/* Add a name with a value; 1 if added, 0 if it was there (value kept). */
+int	 nameset_add(struct nameset *, const char *, size_t);
+/* Is the name in the set? 1 with its value in *value (unless NULL), or 0. */
+int	 nameset_find(const struct nameset *, const char *, size_t *);
+
+/* words.c */
+/*
+ * Split a line into words, the way one of muster's file formats quotes
+ * (words.c describes both). Whitespace separates, quotes group, and a word
+ * that starts with '#' ends the line.
+ */
+enum words_rules {
+	WORDS_INVENTORY,	/* "..." only, \" and \\ inside them */
+	WORDS_OPENSSH		/* OpenSSH argv_split: '...' "..." \ */
+};
+/*
+ * Returns 0 with *argv (allocated, NULL if no words) and *argc set, to be
+ * freed with words_free(); or -1 on an unterminated quote, with *argv NULL
+ * and *argc 0 and nothing to free.
+ */
+int	 words_split(const char *, enum words_rules, char ***, size_t *);
+/* Free the words and the array; NULL is fine. */
+void	 words_free(char **, size_t);
+
 /* hostlist.c */
 /*
  * An ordered list of host names. Specs are comma-separated names with

@@ -36,30 +36,26 @@ selection_release(struct selection *sel)
 static char *
 selection_read(FILE *fp, const char *what, char **cause)
 {
-	char	*buf = NULL, *line = NULL, *hash;
-	size_t	 len = 0, size = 0, n;
-	ssize_t	 r;
+	struct strbuf	 sb = STRBUF_INIT;
+	char		*line = NULL, *hash;
+	size_t		 size = 0, n;
 
-	buf = xstrdup("");
-	while ((r = getline(&line, &size, fp)) != -1) {
+	while (getline(&line, &size, fp) != -1) {
 		if ((hash = strchr(line, '#')) != NULL)
 			*hash = '\0';
 		n = strlen(line);
-		if (len + n + 2 > SELECT_INPUT_MAX) {
+		if (sb.len + n + 2 > SELECT_INPUT_MAX) {
 			xasprintf(cause, "%s: more than %d MiB of host names",
 			    what, SELECT_INPUT_MAX / (1024 * 1024));
 			free(line);
-			free(buf);
+			strbuf_release(&sb);
 			return (NULL);
 		}
-		buf = xreallocarray(buf, 1, len + n + 2);
-		memcpy(buf + len, line, n);
-		len += n;
-		buf[len++] = ' ';
-		buf[len] = '\0';
+		strbuf_add(&sb, line, n);
+		strbuf_addch(&sb, ' ');
 	}
 	free(line);
-	return (buf);
+	return (strbuf_detach(&sb));
 }
 
 /* Add one -w or -x argument to a list. */

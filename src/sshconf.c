@@ -161,13 +161,6 @@ struct sshconf_tokens {
 	int			 port;		/* %p */
 };
 
-/* A growing string. */
-struct sshconf_buf {
-	char	*s;
-	size_t	 len;
-	size_t	 size;
-};
-
 /* The line being parsed, for messages. */
 struct sshconf_line {
 	const char	*file;
@@ -178,33 +171,6 @@ struct sshconf_line {
 
 static int	sshconf_read(struct sshconf *, const char *, int, int,
 		    char **);
-
-static void
-sshconf_buf_add(struct sshconf_buf *b, const char *s, size_t len)
-{
-	if (b->len + len + 1 > b->size) {
-		while (b->len + len + 1 > b->size)
-			b->size = b->size == 0 ? 64 : b->size * 2;
-		b->s = xreallocarray(b->s, b->size, 1);
-	}
-	memcpy(b->s + b->len, s, len);
-	b->len += len;
-	b->s[b->len] = '\0';
-}
-
-static void
-sshconf_buf_str(struct sshconf_buf *b, const char *s)
-{
-	sshconf_buf_add(b, s, strlen(s));
-}
-
-static char *
-sshconf_buf_finish(struct sshconf_buf *b)
-{
-	if (b->s == NULL)
-		return (xstrdup(""));
-	return (b->s);
-}
 
 /*
  * Wildcard match as OpenSSH's match_pattern: '*' is any run, '?' any one
@@ -310,24 +276,24 @@ sshconf_local_user(void)
 static char *
 sshconf_expand(const char *s, const struct sshconf_tokens *t, int tilde)
 {
-	struct sshconf_buf	 b = { NULL, 0, 0 };
+	struct strbuf		 sb = STRBUF_INIT;
 	const struct sshconf	*conf = t->conf;
 	struct passwd		*pw;
 	const char		*p = s, *slash, *value;
-	char			*name, port[16];
+	char			*name;
 
 	if (tilde && *p == '~') {
 		slash = strchr(p, '/');
 		if (slash == NULL)
 			slash = p + strlen(p);
 		if (slash == p + 1) {
-			sshconf_buf_str(&b, conf->home);
+			strbuf_addstr(&sb, conf->home);
 			p = slash;
 		} else {
 			name = xstrndup(p + 1, (size_t)(slash - p - 1));
 			if ((pw = getpwnam(name)) != NULL &&
 			    pw->pw_dir != NULL) {
-				sshconf_buf_str(&b, pw->pw_dir);
+				strbuf_addstr(&sb, pw->pw_dir);
 				p = slash;
 			}
 			free(name);
@@ -338,7 +304,7 @@ sshconf_expand(const char *s, const struct sshconf_tokens *t, int tilde)
 			slash = strchr(p, '}');
 			name = xstrndup(p + 2, (size_t)(slash - p - 2));
 			if ((value = getenv(name)) != NULL)
-				sshconf_buf_str(&b, value);
+				strbuf_addstr(&sb, value);
 			else
 				log_debug("%s: ${%s} is not set", __func__,
 				    name);
@@ -347,48 +313,47 @@ sshconf_expand(const char *s, const struct sshconf_tokens *t, int tilde)
 			continue;
 		}
 		if (*p != '%' || p[1] == '\0') {
-			sshconf_buf_add(&b, p, 1);
+			strbuf_addch(&sb, *p);
 			continue;
 		}
 		p++;
 		switch (*p) {
 		case '%':
-			sshconf_buf_add(&b, "%", 1);
+			strbuf_addch(&sb, '%');
 			break;
 		case 'd':
-			sshconf_buf_str(&b, conf->home);
+			strbuf_addstr(&sb, conf->home);
 			break;
 		case 'h':
-			sshconf_buf_str(&b, t->hostname);
+			strbuf_addstr(&sb, t->hostname);
 			break;
 		case 'i':
-			sshconf_buf_str(&b, conf->uid);
+			strbuf_addstr(&sb, conf->uid);
 			break;
 		case 'L':
-			sshconf_buf_str(&b, conf->local_short);
+			strbuf_addstr(&sb, conf->local_short);
 			break;
 		case 'l':
-			sshconf_buf_str(&b, conf->local_host);
+			strbuf_addstr(&sb, conf->local_host);
 			break;
 		case 'n':
-			sshconf_buf_str(&b, t->alias);
+			strbuf_addstr(&sb, t->alias);
 			break;
 		case 'p':
-			snprintf(port, sizeof port, "%d", t->port);
-			sshconf_buf_str(&b, port);
+			strbuf_addf(&sb, "%d", t->port);
 			break;
 		case 'r':
-			sshconf_buf_str(&b, t->user);
+			strbuf_addstr(&sb, t->user);
 			break;
 		case 'u':
-			sshconf_buf_str(&b, conf->local_user);
+			strbuf_addstr(&sb, conf->local_user);
 			break;
 		default:
-			sshconf_buf_add(&b, p - 1, 2);
+			strbuf_add(&sb, p - 1, 2);
 			break;
 		}
 	}
-	return (sshconf_buf_finish(&b));
+	return (strbuf_detach(&sb));
 }
 
 /* Check the '%' tokens and "${}" of a value; -1 with *cause. */
@@ -424,64 +389,6 @@ sshconf_check_tokens(const struct sshconf_line *l, const char *s,
 		}
 	}
 	return (0);
-}
-
-/*
- * Split the arguments of a line as OpenSSH's argv_split: whitespace
- * separates, single or double quotes group, a backslash escapes a quote, a
- * backslash or (outside quotes) a space, and '#' at the start of an
- * argument ends the line.
- */
-static int
-sshconf_split(const char *s, char ***argvp, size_t *argcp)
-{
-	char	**argv = NULL, *arg;
-	size_t	  argc = 0, j;
-	int	  quote;
-
-	for (;;) {
-		while (*s == ' ' || *s == '\t')
-			s++;
-		if (*s == '\0' || *s == '#')
-			break;
-		arg = xmalloc(strlen(s) + 1);
-		argv = xreallocarray(argv, argc + 1, sizeof *argv);
-		argv[argc++] = arg;
-		quote = 0;
-		for (j = 0; *s != '\0'; s++) {
-			if (*s == '\\' && (s[1] == '\'' || s[1] == '"' ||
-			    s[1] == '\\' || (quote == 0 && s[1] == ' ')))
-				arg[j++] = *++s;
-			else if (quote == 0 && (*s == ' ' || *s == '\t'))
-				break;
-			else if (quote == 0 && (*s == '"' || *s == '\''))
-				quote = *s;
-			else if (quote != 0 && *s == quote)
-				quote = 0;
-			else
-				arg[j++] = *s;
-		}
-		arg[j] = '\0';
-		if (quote != 0) {
-			while (argc > 0)
-				free(argv[--argc]);
-			free(argv);
-			return (-1);
-		}
-	}
-	*argvp = argv;
-	*argcp = argc;
-	return (0);
-}
-
-static void
-sshconf_free_argv(char **argv, size_t argc)
-{
-	size_t	i;
-
-	for (i = 0; i < argc; i++)
-		free(argv[i]);
-	free(argv);
 }
 
 static struct sshconf_block *
@@ -932,7 +839,8 @@ sshconf_parse_line(struct sshconf *conf, struct sshconf_line *l, char *line,
 			break;
 		}
 	}
-	if (sshconf_split(p, &argv, &argc) != 0) {
+	/* Quoted as OpenSSH's argv_split(), not as the inventory. */
+	if (words_split(p, WORDS_OPENSSH, &argv, &argc) != 0) {
 		xasprintf(cause, "%s:%d: unterminated quote", l->file,
 		    l->line);
 		return (-1);
@@ -963,7 +871,7 @@ sshconf_parse_line(struct sshconf *conf, struct sshconf_line *l, char *line,
 	}
 
 out:
-	sshconf_free_argv(argv, argc);
+	words_free(argv, argc);
 	return (rc);
 }
 
