@@ -225,20 +225,14 @@ out:
 	return (pkey);
 }
 
-/* Append an SSH string to a growing blob. */
+/* Append an SSH string (32-bit length, bytes) to a blob. */
 static void
-key_blob_str(unsigned char **blob, size_t *len, const void *s, size_t n)
+key_blob_str(struct strbuf *blob, const void *s, size_t n)
 {
-	unsigned char	*p;
+	unsigned char	len[4] = { n >> 24, n >> 16, n >> 8, n };
 
-	*blob = xreallocarray(*blob, 1, *len + 4 + n);
-	p = *blob + *len;
-	p[0] = n >> 24;
-	p[1] = n >> 16;
-	p[2] = n >> 8;
-	p[3] = n;
-	memcpy(p + 4, s, n);
-	*len += 4 + n;
+	strbuf_add(blob, len, sizeof len);
+	strbuf_add(blob, s, n);
 }
 
 /*
@@ -391,6 +385,7 @@ key_no_passphrase(char *buf, int size, int rwflag, void *u)
 static int
 key_parse_pem(struct key *k, const char *text, size_t len)
 {
+	struct strbuf	 blob = STRBUF_INIT;
 	BIO		*bio;
 	EVP_PKEY	*pkey;
 	unsigned char	 q[160];
@@ -408,8 +403,8 @@ key_parse_pem(struct key *k, const char *text, size_t len)
 		qlen = 32;
 		if (EVP_PKEY_get_raw_public_key(pkey, q, &qlen) != 1)
 			goto fail;
-		key_blob_str(&k->blob, &k->bloblen, "ssh-ed25519", 11);
-		key_blob_str(&k->blob, &k->bloblen, q, qlen);
+		key_blob_str(&blob, "ssh-ed25519", 11);
+		key_blob_str(&blob, q, qlen);
 		k->kind = KEY_ED25519;
 	} else if (EVP_PKEY_get_base_id(pkey) == EVP_PKEY_EC) {
 		if (EVP_PKEY_get_utf8_string_param(pkey,
@@ -421,21 +416,21 @@ key_parse_pem(struct key *k, const char *text, size_t len)
 			goto fail;
 		snprintf(method, sizeof method, "ecdsa-sha2-%s",
 		    key_curves[curve].ssh);
-		key_blob_str(&k->blob, &k->bloblen, method, strlen(method));
-		key_blob_str(&k->blob, &k->bloblen, key_curves[curve].ssh,
+		key_blob_str(&blob, method, strlen(method));
+		key_blob_str(&blob, key_curves[curve].ssh,
 		    strlen(key_curves[curve].ssh));
-		key_blob_str(&k->blob, &k->bloblen, q, qlen);
+		key_blob_str(&blob, q, qlen);
 		k->kind = KEY_ECDSA;
 		k->md = EVP_get_digestbyname(key_curves[curve].digest);
 	} else
 		goto fail;
 	k->pkey = pkey;
+	k->bloblen = blob.len;
+	k->blob = (unsigned char *)strbuf_detach(&blob);
 	return (0);
 fail:
 	EVP_PKEY_free(pkey);
-	free(k->blob);
-	k->blob = NULL;
-	k->bloblen = 0;
+	strbuf_release(&blob);
 	return (-1);
 }
 

@@ -62,11 +62,8 @@ struct host_ssh {
 	void			 *abstract;
 	size_t			  req_off;
 	int			  eof_sent;
-	char			 *out;
-	size_t			  outlen;
-	size_t			  outsize;
-	char			 *err;
-	size_t			  errlen;
+	struct strbuf		  out;		/* agent stdout, the reply */
+	struct strbuf		  err;		/* agent stderr, first bytes */
 	char			 *command;
 };
 
@@ -432,29 +429,6 @@ host_ssh_exec(struct host *h)
 	return (STEP_NEXT);
 }
 
-/* Append channel bytes to a bounded buffer; -1 when over the bound. */
-static int
-host_ssh_append(char **buf, size_t *len, size_t *size, const char *data,
-    size_t n, size_t max)
-{
-	size_t	 want;
-
-	if (*len + n > max)
-		return (-1);
-	if (*len + n > *size) {
-		want = *size == 0 ? 4096 : *size;
-		while (want < *len + n)
-			want *= 2;
-		if (want > max)
-			want = max;
-		*buf = xreallocarray(*buf, 1, want);
-		*size = want;
-	}
-	memcpy(*buf + *len, data, n);
-	*len += n;
-	return (0);
-}
-
 /* Send the request, then collect stdout and stderr until end of file. */
 static enum step
 host_ssh_running(struct host *h)
@@ -463,7 +437,7 @@ host_ssh_running(struct host *h)
 	struct run	*r = h->run;
 	const char	*req;
 	char		 buf[SSH_READ_CHUNK];
-	size_t		 reqlen, errsize;
+	size_t		 reqlen;
 	ssize_t		 n;
 	int		 rc, progress;
 
@@ -491,11 +465,11 @@ host_ssh_running(struct host *h)
 		n = libssh2_channel_read(hs->channel, buf, sizeof buf);
 		if (n > 0) {
 			progress = 1;
-			if (host_ssh_append(&hs->out, &hs->outlen,
-			    &hs->outsize, buf, n, MUSTER_REPLY_MAX) != 0)
+			if (hs->out.len + n > MUSTER_REPLY_MAX)
 				return (host_ssh_fail(h, RESULT_AGENT,
 				    "reply larger than %d MiB",
 				    MUSTER_REPLY_MAX / (1024 * 1024)));
+			strbuf_add(&hs->out, buf, n);
 		} else if (n < 0 && n != LIBSSH2_ERROR_EAGAIN)
 			return (host_ssh_fail(h, RESULT_UNREACHABLE,
 			    "connection lost while the action ran: %s",
@@ -504,12 +478,10 @@ host_ssh_running(struct host *h)
 		if (n > 0) {
 			progress = 1;
 			/* Keep the first bytes of stderr; drop the rest. */
-			if (hs->errlen < MUSTER_STDERR_MAX) {
-				if ((size_t)n > MUSTER_STDERR_MAX - hs->errlen)
-					n = MUSTER_STDERR_MAX - hs->errlen;
-				errsize = hs->errlen;
-				host_ssh_append(&hs->err, &hs->errlen,
-				    &errsize, buf, n, MUSTER_STDERR_MAX);
+			if (hs->err.len < MUSTER_STDERR_MAX) {
+				if ((size_t)n > MUSTER_STDERR_MAX - hs->err.len)
+					n = MUSTER_STDERR_MAX - hs->err.len;
+				strbuf_add(&hs->err, buf, n);
 			}
 		}
 	} while (progress);
@@ -517,16 +489,16 @@ host_ssh_running(struct host *h)
 	if (!libssh2_channel_eof(hs->channel))
 		return (STEP_WAIT);
 
-	if (hs->errlen > 0) {
+	if (hs->err.len > 0) {
 		free(h->result.stderr_text);
-		h->result.stderr_text = xstrndup(hs->err, hs->errlen);
+		h->result.stderr_text = xstrndup(hs->err.buf, hs->err.len);
 	}
-	if (hs->outlen == 0) {
+	if (hs->out.len == 0) {
 		/* Wait for the exit status to say why there is no reply. */
 		host_set_state(h, HOST_CLOSING);
 		return (STEP_NEXT);
 	}
-	result_set_reply(&h->result, hs->out, hs->outlen);
+	result_set_reply(&h->result, hs->out.buf, hs->out.len);
 	host_ssh_teardown(hs);
 	host_set_state(h, h->result.status == RESULT_AGENT ? HOST_FAILED :
 	    HOST_DONE);
@@ -671,12 +643,8 @@ host_ssh_teardown(struct host_ssh *hs)
 		evutil_freeaddrinfo(hs->addrs);
 		hs->addrs = NULL;
 	}
-	free(hs->out);
-	hs->out = NULL;
-	hs->outlen = hs->outsize = 0;
-	free(hs->err);
-	hs->err = NULL;
-	hs->errlen = 0;
+	strbuf_release(&hs->out);
+	strbuf_release(&hs->err);
 }
 
 /* Load what every host shares: identities and known_hosts. */
