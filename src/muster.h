@@ -157,6 +157,7 @@ struct sshconf_host {
 	enum sshconf_strict strict;
 	int		  connect_timeout; /* seconds; -1 when not set */
 	char		 *proxy_jump;	/* set but not supported yet */
+	char		 *proxy_command; /* its first word; not supported */
 };
 struct sshconf;
 /*

@@ -48,7 +48,8 @@ enum sshconf_keyword {
 	SSHCONF_KW_USERKNOWNHOSTSFILE,
 	SSHCONF_KW_STRICTHOSTKEYCHECKING,
 	SSHCONF_KW_CONNECTTIMEOUT,
-	SSHCONF_KW_PROXYJUMP
+	SSHCONF_KW_PROXYJUMP,
+	SSHCONF_KW_PROXYCOMMAND
 };
 
 static const struct {
@@ -68,6 +69,7 @@ static const struct {
 	{ "StrictHostKeyChecking", SSHCONF_KW_STRICTHOSTKEYCHECKING },
 	{ "ConnectTimeout", SSHCONF_KW_CONNECTTIMEOUT },
 	{ "ProxyJump", SSHCONF_KW_PROXYJUMP },
+	{ "ProxyCommand", SSHCONF_KW_PROXYCOMMAND },
 };
 
 /* Tokens allowed in HostName, and in file names. */
@@ -150,6 +152,7 @@ struct sshconf_state {
 	int			 strict;
 	int			 connect_timeout;
 	const char		*proxy_jump;
+	const char		*proxy_command;
 };
 
 /* What percent tokens expand to. */
@@ -711,7 +714,9 @@ sshconf_parse_opt(struct sshconf *conf, const struct sshconf_line *l,
 		    l->line, l->keyword);
 		return (-1);
 	}
-	if (argc > 1 && keyword != SSHCONF_KW_USERKNOWNHOSTSFILE) {
+	/* A ProxyCommand is a command line: only its first word is kept. */
+	if (argc > 1 && keyword != SSHCONF_KW_USERKNOWNHOSTSFILE &&
+	    keyword != SSHCONF_KW_PROXYCOMMAND) {
 		xasprintf(cause, "%s:%d: too many arguments to %s", l->file,
 		    l->line, l->keyword);
 		return (-1);
@@ -1156,6 +1161,10 @@ sshconf_apply(const struct sshconf_block *b, struct sshconf_state *st)
 			if (st->proxy_jump == NULL)
 				st->proxy_jump = o->value;
 			break;
+		case SSHCONF_KW_PROXYCOMMAND:
+			if (st->proxy_command == NULL)
+				st->proxy_command = o->value;
+			break;
 		default:
 			break;
 		}
@@ -1298,7 +1307,12 @@ sshconf_resolve(const struct sshconf *conf, const char *alias,
 	h->strict = st.strict != -1 ? (enum sshconf_strict)st.strict :
 	    SSHCONF_STRICT_YES;
 	h->connect_timeout = st.connect_timeout;
-	h->proxy_jump = st.proxy_jump != NULL ? xstrdup(st.proxy_jump) : NULL;
+	/* "none" is how a config switches an inherited proxy off. */
+	if (st.proxy_jump != NULL && strcasecmp(st.proxy_jump, "none") != 0)
+		h->proxy_jump = xstrdup(st.proxy_jump);
+	if (st.proxy_command != NULL &&
+	    strcasecmp(st.proxy_command, "none") != 0)
+		h->proxy_command = xstrdup(st.proxy_command);
 }
 
 /* Free what sshconf_resolve filled in. */
@@ -1317,5 +1331,6 @@ sshconf_host_release(struct sshconf_host *h)
 		free(h->known_hosts_files[i]);
 	free(h->known_hosts_files);
 	free(h->proxy_jump);
+	free(h->proxy_command);
 	memset(h, 0, sizeof *h);
 }

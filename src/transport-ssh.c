@@ -686,9 +686,15 @@ transport_ssh_open(struct host *h)
 	evtimer_assign(&hs->timer, r->base, host_ssh_timer_cb, h);
 	host_ssh_timer(hs, h->conf.connect_timeout > 0 ?
 	    h->conf.connect_timeout : r->connect_timeout);
+	/* Connecting directly would reach another host, or none. */
 	if (h->conf.proxy_jump != NULL) {
 		host_ssh_fail(h, RESULT_UNREACHABLE, "ProxyJump %s is not"
 		    " supported yet", h->conf.proxy_jump);
+		return;
+	}
+	if (h->conf.proxy_command != NULL) {
+		host_ssh_fail(h, RESULT_UNREACHABLE, "ProxyCommand %s... is not"
+		    " supported", h->conf.proxy_command);
 		return;
 	}
 	host_set_state(h, HOST_RESOLVING);

@@ -207,10 +207,16 @@ test_expect_success 'hosts that vanish mid-run are unreachable; others finish' '
 	jq -e ".results[0].statusmsg | test(\"connection lost\")" vanish.json
 '
 
-test_expect_success 'ProxyJump is reported, not silently ignored' '
+test_expect_success 'ProxyJump and ProxyCommand are reported, not ignored; none is none' '
 	printf "Host jumped\n\tHostName 127.0.0.1\n\tProxyJump bastion\n" >pj.conf &&
 	test_expect_code 3 "$MUSTER" --ssh-config pj.conf -w jumped ping --json >out.json &&
-	jq -e ".results[0].statusmsg | test(\"ProxyJump\")" out.json
+	jq -e ".results[0].statusmsg | test(\"ProxyJump\")" out.json &&
+	printf "Host pc\n\tProxyCommand nc -q0 %%h %%p\nHost *\n\tProxyJump none\n" >pc.conf &&
+	test_expect_code 3 "$MUSTER" --ssh-config pc.conf -w pc ping --json >out.json &&
+	jq -e ".results[0].statusmsg | test(\"ProxyCommand nc\")" out.json &&
+	printf "Host %s\n\tProxyJump none\n" node0001 >pn.conf &&
+	cat "$FLEET_DIR/ssh_config" >>pn.conf &&
+	"$MUSTER" --ssh-config pn.conf -w node0001 ping >/dev/null
 '
 
 test_done
