@@ -107,6 +107,20 @@ test_expect_success 'no colour when stdout is not a terminal; always on request'
 	test_grep ! "$(printf "\033")" out
 '
 
+test_expect_success 'on a terminal: progress bar on stderr, then erased; colour on' '
+	command -v script >/dev/null || exit 0
+	TERM=xterm script -qec "$MUSTER --ssh-config $FLEET_DIR/ssh_config \
+	    -w $(fleet_range 1 10) -c 2 --display failed ping" /dev/null >tty.out &&
+	test_grep " \* \[ [=> ]* \] [0-9]* / 10" tty.out &&
+	test_grep "$(printf "\033")\[K" tty.out &&
+	test_grep "$(printf "\033")\[1m---- rpcutil ping summary" tty.out
+'
+
+test_expect_success 'no progress bar or anything else on stderr off a terminal' '
+	fleet_muster -w "$(fleet_range 1 5)" ping >/dev/null 2>err &&
+	test ! -s err
+'
+
 test_expect_success '-c 1 runs hosts one at a time and still finishes' '
 	fleet_muster -w "$(fleet_range 1 5)" -c 1 ping --json >out.json &&
 	jq -e ".summary.ok == 5 and .stats.concurrency == 1" out.json
