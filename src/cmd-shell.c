@@ -256,19 +256,23 @@ static int
 cmd_shell_exec(struct cmd_ctx *ctx, int argc, char **argv)
 {
 	struct action_spec	spec;
-	int			code;
+	struct strbuf		cmd = STRBUF_INIT;
+	int			code, i;
 
-	if (argc != 1) {
-		log_warnx("shell: expected one COMMAND argument (quote it),"
-		    " got %d", argc);
-		return (EXIT_USAGE);
+	/* Several words are joined with spaces, as ssh and pdsh do. */
+	for (i = 0; i < argc; i++) {
+		if (i > 0)
+			strbuf_addch(&cmd, ' ');
+		strbuf_addstr(&cmd, argv[i]);
 	}
-	if (*argv[0] == '\0') {
+	if (cmd.len == 0 || cmd.buf[strspn(cmd.buf, " \t\n")] == '\0') {
 		log_warnx("shell: the command is empty");
+		strbuf_release(&cmd);
 		return (EXIT_USAGE);
 	}
-	if (strlen(argv[0]) > 65536) {
+	if (cmd.len > 65536) {
 		log_warnx("shell: the command is longer than 64 KiB");
+		strbuf_release(&cmd);
 		return (EXIT_USAGE);
 	}
 	action_spec_init(&spec, "shell", "run");
@@ -277,14 +281,15 @@ cmd_shell_exec(struct cmd_ctx *ctx, int argc, char **argv)
 	spec.render_results = cmd_shell_results;
 	spec.render_summary = cmd_shell_summary;
 	wire_put_map(&spec.args, 1);
-	wire_put_kstr(&spec.args, "command", argv[0]);
+	wire_put_kstr(&spec.args, "command", cmd.buf);
 	code = action_run(ctx, &spec);
 	action_spec_release(&spec);
+	strbuf_release(&cmd);
 	return (code);
 }
 
 const struct cmd_entry cmd_shell_entry = {
-	"shell", "COMMAND", "run a shell command on each host; identical"
+	"shell", "COMMAND...", "run a shell command on each host; identical"
 	" outputs are folded",
 	1, cmd_shell_exec
 };

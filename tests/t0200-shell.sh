@@ -71,7 +71,14 @@ test_expect_success 'large output is kept whole up to the limit' '
 
 test_expect_success 'an empty command is refused before connecting' '
 	test_expect_code 64 fleet_muster -w node0001 shell "" 2>err &&
+	test_grep "empty" err &&
+	test_expect_code 64 fleet_muster -w node0001 shell 2>err &&
 	test_grep "empty" err
+'
+
+test_expect_success 'several words are joined as ssh does; -- protects options' '
+	fleet_muster -w node0001 shell -- echo -n a b >out &&
+	test_grep "^a b$" out
 '
 
 test_expect_success '--display failed hides identical successes' '
