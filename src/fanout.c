@@ -12,6 +12,14 @@
  * SIGTERM cancel every host that is not finished, so the run still ends
  * with a definitive status for each of them. The loop ends when the last
  * host is counted.
+ *
+ * Within the window, at most FANOUT_CONNECT_WINDOW hosts may be opening a
+ * session (resolving, connecting, handshaking) at once: a burst of
+ * hundreds of simultaneous SYNs overflows a listen queue (a bastion, a
+ * load balancer, one sshd serving many names) and turns into resets and
+ * retransmits. A host still waiting for its TCP connection after
+ * FANOUT_CONNECT_STALE_MS no longer counts, so a subnet of dead hosts
+ * cannot stall the run; the tick re-checks the window while hosts wait.
  */
 #include <sys/resource.h>
 #include <sys/time.h>
@@ -27,7 +35,10 @@
 #include "muster.h"
 
 /* Progress redraws per second at most. */
-#define FANOUT_TICK_MS	100
+#define FANOUT_TICK_MS		100
+/* Hosts opening a session at once, and when a silent one stops counting. */
+#define FANOUT_CONNECT_WINDOW	64
+#define FANOUT_CONNECT_STALE_MS	1000
 
 /* A new empty run with its event base. */
 struct run *
@@ -110,31 +121,56 @@ fanout_report(struct run *r)
 	}
 }
 
-/* Start pending hosts up to the window; free finished transports. */
+/* Is the host opening its session, and still counted as such? */
+static int
+fanout_opening(const struct host *h, const struct timeval *now)
+{
+	struct timeval	d;
+
+	switch (h->state) {
+	case HOST_RESOLVING:
+	case HOST_CONNECTING:
+		timersub(now, &h->started, &d);
+		return (d.tv_sec * 1000 + d.tv_usec / 1000 <
+		    FANOUT_CONNECT_STALE_MS);
+	case HOST_HANDSHAKE:
+	case HOST_HOSTKEY:
+		return (1);
+	default:
+		return (0);
+	}
+}
+
+/* Start pending hosts up to the windows; free finished transports. */
 static void
 fanout_kick_cb(evutil_socket_t fd, short what, void *arg)
 {
 	struct run	*r = arg;
 	struct host	*h;
-	size_t		 i;
+	struct timeval	 now;
+	size_t		 i, opening = 0;
 
 	(void)fd;
 	(void)what;
 	fanout_report(r);
-	for (i = 0; i < r->nhosts; i++) {
+	gettimeofday(&now, NULL);
+	for (i = 0; i < r->next; i++) {
 		h = r->hosts[i];
 		if (h->ssh != NULL &&
 		    (h->state == HOST_DONE || h->state == HOST_FAILED))
 			r->transport->close(h);
-		if (i >= r->next)
-			break;
+		else if (fanout_opening(h, &now))
+			opening++;
 	}
 	while (!r->interrupted && r->next < r->nhosts &&
-	    r->active < (size_t)r->concurrency) {
+	    r->active < (size_t)r->concurrency &&
+	    opening < FANOUT_CONNECT_WINDOW) {
 		h = r->hosts[r->next++];
 		r->active++;
 		r->dirty = 1;
 		r->transport->open(h);
+		if (fanout_opening(h, &now))
+			opening++;
 	}
 	if (r->finished == r->nhosts)
 		event_base_loopbreak(r->base);
@@ -209,6 +245,10 @@ fanout_tick_cb(evutil_socket_t fd, short what, void *arg)
 		ui_progress(r->finished, r->nhosts);
 		r->dirty = 0;
 	}
+	/* Hosts wait for the connect window: look again. */
+	if (!r->interrupted && r->next < r->nhosts &&
+	    r->active < (size_t)r->concurrency)
+		event_active(r->kick, EV_TIMEOUT, 0);
 }
 
 /* Raise the open-file limit as far as allowed: one socket per host. */

@@ -7,6 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <event2/event.h>
+
 #include "muster.h"
 
 static const char *host_state_names[] = {
@@ -61,6 +63,9 @@ host_set_state(struct host *h, enum host_state s)
 	if (h->state == HOST_PENDING)
 		gettimeofday(&h->started, NULL);
 	h->state = s;
+	/* A session is open: another host may start connecting. */
+	if (s == HOST_AUTH && h->run->kick != NULL)
+		event_active(h->run->kick, EV_TIMEOUT, 0);
 }
 
 /* The transport is finished with the host: record timing, count it. */
