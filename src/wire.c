@@ -397,14 +397,17 @@ wire_scan(const void *buf, size_t len, size_t *used, const char **cause)
 
 /*
  * Decode one object. The unpacker points strings into the bytes it is
- * given, so it gets a copy that the zone frees: the objects then live
- * exactly as long as the message, whatever the caller does with buf.
+ * given, so it gets a copy in the message's own zone: the objects then
+ * live exactly as long as the message, whatever the caller does with buf.
+ * The zone is sized to the message (msgpack-c's default is 8 KiB), which
+ * matters when a thousand replies are held at once.
  */
 int
 wire_decode(const void *buf, size_t len, struct wire_msg *msg, size_t *used,
     const char **cause)
 {
 	msgpack_unpack_return	 ur;
+	msgpack_zone		*zone;
 	size_t			 n, off = 0;
 	char			*copy;
 	const char		*dummy;
@@ -417,24 +420,20 @@ wire_decode(const void *buf, size_t len, struct wire_msg *msg, size_t *used,
 	if ((r = wire_scan(buf, len, &n, cause)) != 1)
 		return (r);
 
-	copy = xmalloc(n);
+	zone = msgpack_zone_new(n < 128 ? 512 : 2 * n + 256);
+	if (zone == NULL || (copy = msgpack_zone_malloc(zone, n)) == NULL) {
+		if (zone != NULL)
+			msgpack_zone_free(zone);
+		*cause = "out of memory";
+		return (-1);
+	}
+	msg->unpacked.zone = zone;
 	memcpy(copy, buf, n);
-	ur = msgpack_unpack_next(&msg->unpacked, copy, n, &off);
+	ur = msgpack_unpack(copy, n, &off, zone, &msg->unpacked.data);
 	if (ur != MSGPACK_UNPACK_SUCCESS || off != n) {
-		free(copy);
 		wire_msg_release(msg);
 		*cause = ur == MSGPACK_UNPACK_NOMEM_ERROR ?
 		    "out of memory or nesting too deep" : "malformed msgpack";
-		return (-1);
-	}
-	/* msgpack-c makes no zone for an object without containers. */
-	if (msg->unpacked.zone == NULL)
-		msg->unpacked.zone = msgpack_zone_new(MSGPACK_ZONE_CHUNK_SIZE);
-	if (msg->unpacked.zone == NULL ||
-	    !msgpack_zone_push_finalizer(msg->unpacked.zone, free, copy)) {
-		free(copy);
-		wire_msg_release(msg);
-		*cause = "out of memory";
 		return (-1);
 	}
 	msg->root = &msg->unpacked.data;
