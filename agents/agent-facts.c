@@ -1,7 +1,7 @@
 /*
  * agent-facts.c: the facts of this host, gathered once on first use.
  *
- * Built-ins come from the system (uname, /etc/os-release, /proc). External
+ * Built-ins come from uname(2), /etc/os-release and /proc. External
  * facts are the *.txt files of facts_dir in Facter's external-fact format,
  * "key=value" lines with '#' comments, read in sorted name order; a later
  * file overrides an earlier one, and external facts override built-ins
