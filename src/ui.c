@@ -16,7 +16,7 @@
 #include "muster.h"
 
 static int	 ui_colors;		/* colour output on stdout */
-static int	 ui_progress_on;	/* stderr is a terminal */
+static int	 ui_progress_on;	/* stderr is a terminal with "el" */
 static int	 ui_progress_drawn;
 static char	*ui_seq[UI_BOLD + 1];
 static char	*ui_reset;
@@ -40,14 +40,9 @@ ui_cap(const char *name, int arg, int with_arg)
 int
 ui_init(const char *mode, char **cause)
 {
-	const char	*nc;
-	int		 want, err;
+	const char	*nc, *term = getenv("TERM");
+	int		 want, err, progress;
 
-	ui_progress_on = isatty(STDERR_FILENO) && getenv("TERM") != NULL &&
-	    strcmp(getenv("TERM"), "dumb") != 0 &&
-	    setupterm(NULL, STDERR_FILENO, &err) == OK;
-	if (ui_progress_on)
-		ui_el = ui_cap("el", 0, 0);
 	if (mode == NULL || strcmp(mode, "auto") == 0) {
 		nc = getenv("NO_COLOR");
 		want = isatty(STDOUT_FILENO) && (nc == NULL || *nc == '\0');
@@ -60,19 +55,30 @@ ui_init(const char *mode, char **cause)
 		    " '%s'", mode);
 		return (-1);
 	}
-	if (!want)
-		return (0);
+	progress = isatty(STDERR_FILENO) && term != NULL &&
+	    strcmp(term, "dumb") != 0;
 
-	if (getenv("TERM") != NULL &&
-	    setupterm(NULL, STDOUT_FILENO, &err) == OK &&
-	    tigetnum("colors") >= 8) {
-		ui_seq[UI_RED] = ui_cap("setaf", COLOR_RED, 1);
-		ui_seq[UI_YELLOW] = ui_cap("setaf", COLOR_YELLOW, 1);
-		ui_seq[UI_GREEN] = ui_cap("setaf", COLOR_GREEN, 1);
-		ui_seq[UI_BOLD] = ui_cap("bold", 0, 0);
-		ui_reset = ui_cap("sgr0", 0, 0);
+	/*
+	 * Read terminfo once, copy the sequences, and free it again: the
+	 * capabilities depend on $TERM only.
+	 */
+	if ((progress || want) && term != NULL &&
+	    setupterm(NULL, progress ? STDERR_FILENO : STDOUT_FILENO,
+	    &err) == OK) {
+		if (progress && (ui_el = ui_cap("el", 0, 0)) != NULL)
+			ui_progress_on = 1;
+		if (want && tigetnum("colors") >= 8) {
+			ui_seq[UI_RED] = ui_cap("setaf", COLOR_RED, 1);
+			ui_seq[UI_YELLOW] = ui_cap("setaf", COLOR_YELLOW, 1);
+			ui_seq[UI_GREEN] = ui_cap("setaf", COLOR_GREEN, 1);
+			ui_seq[UI_BOLD] = ui_cap("bold", 0, 0);
+			ui_reset = ui_cap("sgr0", 0, 0);
+		}
+		del_curterm(cur_term);
+		cur_term = NULL;
 	}
-	if (ui_reset == NULL && strcmp(mode != NULL ? mode : "", "always") == 0) {
+	if (want && ui_reset == NULL && strcmp(mode != NULL ? mode : "",
+	    "always") == 0) {
 		/* Asked for colour with no usable terminfo: plain ANSI. */
 		ui_seq[UI_RED] = xstrdup("\033[31m");
 		ui_seq[UI_YELLOW] = xstrdup("\033[33m");
@@ -171,11 +177,9 @@ ui_progress_clear(void)
 {
 	if (!ui_progress_drawn)
 		return;
+	/* The bar is only drawn where terminfo gave us "el". */
 	fputc('\r', stderr);
-	if (ui_el != NULL)
-		fputs(ui_el, stderr);
-	else
-		fputs("                                        \r", stderr);
+	fputs(ui_el, stderr);
 	fflush(stderr);
 	ui_progress_drawn = 0;
 }
