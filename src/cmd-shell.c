@@ -198,7 +198,7 @@ cmd_shell_exit_value(const struct host *h)
 static char *
 cmd_shell_label(const struct host *h)
 {
-	const char	*s;
+	const char	*s, *nl;
 	size_t		 len, n;
 	char		*label;
 
@@ -207,9 +207,9 @@ cmd_shell_label(const struct host *h)
 		cmd_shell_field(h, "stderr", &s, &len);
 	if (len == 0)
 		return (xstrdup("(no output)"));
-	n = strcspn(s, "\n");
-	if (n > len)
-		n = len;
+	/* The output is not NUL-terminated: look for the newline in it. */
+	nl = memchr(s, '\n', len);
+	n = nl != NULL ? (size_t)(nl - s) : len;
 	if (n > 32 || n + 1 < len)
 		xasprintf(&label, "%.*s...", (int)(n > 32 ? 32 : n), s);
 	else
