@@ -40,6 +40,8 @@ void	 strbuf_init(struct strbuf *);
 void	 strbuf_release(struct strbuf *);
 /* Make room for that many more bytes (and the '\0'). */
 void	 strbuf_grow(struct strbuf *, size_t);
+/* The same, allocating at most max bytes in all when that is enough. */
+void	 strbuf_grow_max(struct strbuf *, size_t, size_t);
 /* Append len bytes (they may hold '\0'). */
 void	 strbuf_add(struct strbuf *, const void *, size_t);
 /* Append a string. */

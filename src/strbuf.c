@@ -31,6 +31,16 @@ strbuf_release(struct strbuf *sb)
 void
 strbuf_grow(struct strbuf *sb, size_t extra)
 {
+	strbuf_grow_max(sb, extra, SIZE_MAX);
+}
+
+/*
+ * As strbuf_grow, doubling, but never allocating more than max bytes in
+ * all when that is enough: a bounded reader then holds at most its bound.
+ */
+void
+strbuf_grow_max(struct strbuf *sb, size_t extra, size_t max)
+{
 	size_t	want;
 
 	if (extra > SIZE_MAX - sb->len - 1)
@@ -46,6 +56,8 @@ strbuf_grow(struct strbuf *sb, size_t extra)
 		}
 		sb->alloc = sb->alloc == 0 ? 64 : sb->alloc * 2;
 	}
+	if (sb->alloc > max && want <= max)
+		sb->alloc = max;
 	sb->buf = xreallocarray(sb->buf, sb->alloc, 1);
 }
 

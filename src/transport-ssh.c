@@ -469,6 +469,8 @@ host_ssh_running(struct host *h)
 				return (host_ssh_fail(h, RESULT_AGENT,
 				    "reply larger than %d MiB",
 				    MUSTER_REPLY_MAX / (1024 * 1024)));
+			/* Hold at most the bound, not twice it. */
+			strbuf_grow_max(&hs->out, n, MUSTER_REPLY_MAX + 1);
 			strbuf_add(&hs->out, buf, n);
 		} else if (n < 0 && n != LIBSSH2_ERROR_EAGAIN)
 			return (host_ssh_fail(h, RESULT_UNREACHABLE,

@@ -344,6 +344,29 @@ test_nameset(void **state)
 	free(names);
 }
 
+/* A bounded reader never allocates past its bound while doubling. */
+static void
+test_strbuf_grow_max(void **state)
+{
+	struct strbuf	sb = STRBUF_INIT;
+	char		chunk[1000];
+	size_t		max = 10001, i;
+
+	(void)state;
+	memset(chunk, 'x', sizeof chunk);
+	for (i = 0; i < 10; i++) {
+		strbuf_grow_max(&sb, sizeof chunk, max);
+		strbuf_add(&sb, chunk, sizeof chunk);
+		assert_true(sb.alloc <= max);
+	}
+	assert_int_equal(sb.len, 10000);
+	assert_int_equal(sb.alloc, max);
+	/* Past the bound it still grows: the caller checks the bound. */
+	strbuf_grow_max(&sb, 1, max);
+	assert_true(sb.alloc > max);
+	strbuf_release(&sb);
+}
+
 int
 main(void)
 {
@@ -352,6 +375,7 @@ main(void)
 		cmocka_unit_test(test_strbuf_add),
 		cmocka_unit_test(test_strbuf_addf),
 		cmocka_unit_test(test_strbuf_long),
+		cmocka_unit_test(test_strbuf_grow_max),
 		cmocka_unit_test(test_words_empty),
 		cmocka_unit_test(test_words_spaces),
 		cmocka_unit_test(test_words_quotes),
