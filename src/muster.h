@@ -282,6 +282,7 @@ struct host {
 	struct host_ssh		*ssh;		/* transport state */
 	int			 reported;	/* host_done_cb called */
 	struct timeval		 started;
+	struct timeval		 heard;		/* last bytes from the peer */
 	struct result		 result;
 };
 struct host	*host_new(struct run *, const char *, size_t);

@@ -15,9 +15,20 @@
  * accepts and never speaks is caught), the action timeout everything
  * after. Nothing here blocks, forks or starts a thread, so one process
  * holds a thousand hosts.
+ *
+ * No host may hold the loop. libssh2 reads for as long as bytes arrive (a
+ * server that streams garbage instead of a banner never makes it return),
+ * so every session reads through host_ssh_recv_cb(), which grants each
+ * step a byte budget and then answers EAGAIN as if the socket were dry:
+ * the step returns, the event loop runs timers, signals and other hosts,
+ * and the still-readable socket wakes the host again on the next pass. A
+ * server may send at most SSH_PREKEX_MAX bytes before the key exchange is
+ * done (OpenSSH likewise caps what precedes the banner); past that the
+ * host fails, saying what the server did.
  */
 #include <sys/types.h>
 #include <sys/socket.h>
+#include <sys/time.h>
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -65,6 +76,10 @@ struct host_ssh {
 	struct strbuf		  out;		/* agent stdout, the reply */
 	struct strbuf		  err;		/* agent stderr, first bytes */
 	char			 *command;
+	size_t			  budget;	/* bytes this step may still read */
+	int			  calls;	/* recv calls it may still make */
+	size_t			  prekex;	/* bytes read before the kex ended */
+	const char		 *cut;		/* why the receive path gave up */
 };
 
 /* Bytes read from a channel per call. */
@@ -73,9 +88,60 @@ struct host_ssh {
 /* Seconds the client waits past the action timeout for the agent's own. */
 #define SSH_ACTION_GRACE	5
 
+/*
+ * What one step may read before it yields to the event loop: bytes, and
+ * recv calls (libssh2 reads a banner one byte per call).
+ */
+#define SSH_STEP_BUDGET		(256 * 1024)
+#define SSH_STEP_CALLS		1024
+
+/*
+ * Bytes a server may send before the key exchange is complete: its
+ * banner, any lines before it, KEXINIT and the key exchange reply hold a
+ * few KiB; OpenSSH's own client gives up after 1024 pre-banner lines.
+ */
+#define SSH_PREKEX_MAX		(64 * 1024)
+
 static void	host_ssh_step(struct host *);
 static void	host_ssh_step_cb(evutil_socket_t, short, void *);
 static void	host_ssh_teardown(struct host_ssh *);
+
+/*
+ * libssh2's receive callback: recv(2) within the step's byte budget and
+ * the pre-kex cap. Returns bytes read or -errno, as libssh2 expects.
+ */
+static ssize_t
+host_ssh_recv_cb(libssh2_socket_t fd, void *buf, size_t len, int flags,
+    void **abstract)
+{
+	struct host	*h = *abstract;
+	struct host_ssh	*hs = h->ssh;
+	ssize_t		 n;
+
+	if (hs->cut != NULL)
+		return (-ECONNABORTED);
+	if (hs->budget == 0 || hs->calls == 0)
+		return (-EAGAIN);
+	hs->calls--;
+	if (len > hs->budget)
+		len = hs->budget;
+	n = recv(fd, buf, len, flags);
+	if (n == -1)
+		return (errno == ENOENT ? -EAGAIN : -errno);
+	if (n > 0) {
+		hs->budget -= n;
+		gettimeofday(&h->heard, NULL);
+	}
+	if (h->state <= HOST_HANDSHAKE) {
+		hs->prekex += n;
+		if (hs->prekex > SSH_PREKEX_MAX) {
+			hs->cut = "no SSH key exchange after 64 KiB from"
+			    " the server";
+			return (-ECONNABORTED);
+		}
+	}
+	return (n);
+}
 
 /* Fail the host with a status and message; stop its I/O. */
 static enum step __attribute__((format(printf, 3, 4)))
@@ -293,6 +359,8 @@ host_ssh_handshake(struct host *h)
 		if (hs->session == NULL)
 			fatalx("libssh2_session_init failed");
 		libssh2_session_set_blocking(hs->session, 0);
+		libssh2_session_callback_set(hs->session,
+		    LIBSSH2_CALLBACK_RECV, (void *)host_ssh_recv_cb);
 		algs = knownhosts_algorithms(r->knownhosts, &h->conf);
 		if (algs != NULL) {
 			libssh2_session_method_pref(hs->session,
@@ -307,7 +375,8 @@ host_ssh_handshake(struct host *h)
 	if (rc != 0)
 		return (host_ssh_fail(h, RESULT_UNREACHABLE,
 		    "ssh handshake with %s port %d: %s", h->conf.hostname,
-		    h->conf.port, host_ssh_errmsg(hs)));
+		    h->conf.port, hs->cut != NULL ? hs->cut :
+		    host_ssh_errmsg(hs)));
 	host_set_state(h, HOST_HOSTKEY);
 	return (STEP_NEXT);
 }
@@ -549,6 +618,8 @@ host_ssh_step(struct host *h)
 	enum step	 st;
 	int		 dir;
 
+	hs->budget = SSH_STEP_BUDGET;
+	hs->calls = SSH_STEP_CALLS;
 	for (;;) {
 		switch (h->state) {
 		case HOST_RESOLVING:
