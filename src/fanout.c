@@ -17,9 +17,11 @@
  * session (resolving, connecting, handshaking) at once: a burst of
  * hundreds of simultaneous SYNs overflows a listen queue (a bastion, a
  * load balancer, one sshd serving many names) and turns into resets and
- * retransmits. A host still waiting for its TCP connection after
- * FANOUT_CONNECT_STALE_MS no longer counts, so a subnet of dead hosts
- * cannot stall the run; the tick re-checks the window while hosts wait.
+ * retransmits. A host that has been opening for FANOUT_CONNECT_STALE_MS
+ * with nothing heard from its peer for as long (no TCP connection yet, or
+ * a listener that accepts and never speaks) no longer counts, so a subnet
+ * of dead or hung hosts cannot stall the run; the tick re-checks the
+ * window while hosts wait. The concurrency cap still holds for them.
  */
 #include <sys/resource.h>
 #include <sys/time.h>
@@ -121,7 +123,11 @@ fanout_report(struct run *r)
 	}
 }
 
-/* Is the host opening its session, and still counted as such? */
+/*
+ * Is the host opening its session, and still counted as such? It stops
+ * counting once it has been opening for FANOUT_CONNECT_STALE_MS and the
+ * peer has said nothing for as long: a silent or dead host.
+ */
 static int
 fanout_opening(const struct host *h, const struct timeval *now)
 {
@@ -130,12 +136,17 @@ fanout_opening(const struct host *h, const struct timeval *now)
 	switch (h->state) {
 	case HOST_RESOLVING:
 	case HOST_CONNECTING:
-		timersub(now, &h->started, &d);
-		return (d.tv_sec * 1000 + d.tv_usec / 1000 <
-		    FANOUT_CONNECT_STALE_MS);
 	case HOST_HANDSHAKE:
 	case HOST_HOSTKEY:
-		return (1);
+		timersub(now, &h->started, &d);
+		if (d.tv_sec * 1000 + d.tv_usec / 1000 <
+		    FANOUT_CONNECT_STALE_MS)
+			return (1);
+		if (!timerisset(&h->heard))
+			return (0);
+		timersub(now, &h->heard, &d);
+		return (d.tv_sec * 1000 + d.tv_usec / 1000 <
+		    FANOUT_CONNECT_STALE_MS);
 	default:
 		return (0);
 	}
