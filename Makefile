@@ -45,7 +45,8 @@ QUIET_LINK	 = @echo "  LINK    $@";
 endif
 
 # Shared by both programs: the codec, the protocol, allocation, logging.
-SHARED_SRCS	 = src/wire.c src/proto.c src/xmalloc.c src/log.c
+SHARED_SRCS	 = src/wire.c src/proto.c src/xmalloc.c src/log.c \
+		   src/sanitise.c
 CLIENT_SRCS	 = $(sort $(wildcard src/*.c))
 AGENT_SRCS	 = $(sort $(wildcard agents/*.c)) $(SHARED_SRCS)
 UNIT_SRCS	 = $(sort $(wildcard tests/unit/test-*.c))

@@ -1,7 +1,9 @@
 /*
  * log.c: debug and error messages for both programs. Debug lines carry a
  * millisecond timestamp so that state transitions of many hosts can be read
- * as a timeline.
+ * as a timeline. Messages quote user and remote text (names, file
+ * contents, arguments), so every line goes through sanitise() before it
+ * reaches the terminal, and stays one line.
  */
 #include <errno.h>
 #include <stdarg.h>
@@ -11,6 +13,8 @@
 #include <sys/time.h>
 
 #include "log.h"
+#include "sanitise.h"
+#include "xmalloc.h"
 
 static const char	*log_name = "muster";
 static int		 log_verbose;
@@ -46,12 +50,19 @@ static void __attribute__((format(printf, 3, 0)))
 log_vwrite(FILE *f, const char *prefix, const char *fmt, va_list ap,
     const char *suffix)
 {
-	fprintf(f, "%s: %s", log_name, prefix);
-	vfprintf(f, fmt, ap);
-	if (suffix != NULL)
-		fprintf(f, ": %s", suffix);
+	char	*msg, *line;
+	size_t	 len;
+
+	xvasprintf(&msg, fmt, ap);
+	len = (size_t)xasprintf(&line, "%s: %s%s%s%s", log_name, prefix, msg,
+	    suffix != NULL ? ": " : "", suffix != NULL ? suffix : "");
+	free(msg);
+	/* One line: a newline in the text would forge a second message. */
+	len = sanitise(line, line, len, SANITISE_TAB);
+	fwrite(line, 1, len, f);
 	fputc('\n', f);
 	fflush(f);
+	free(line);
 }
 
 /* A line for -v. */

@@ -445,7 +445,7 @@ enum ui_color {
 /* Decide colour use: mode "auto", "always" or "never" ($NO_COLOR too). */
 int	 ui_init(const char *, char **);
 int	 ui_color_enabled(void);
-/* Write remote text: control characters other than \n and \t shown as '?'. */
+/* Write remote text through sanitise(): only \n, \t and printable UTF-8. */
 void	 ui_write(FILE *, enum ui_color, const char *, size_t);
 /* Write s to f in colour c (plain when colours are off), as ui_write. */
 void	 ui_fputs(FILE *, enum ui_color, const char *);

@@ -14,6 +14,7 @@
 #include <term.h>
 
 #include "muster.h"
+#include "sanitise.h"
 
 static int	 ui_colors;		/* colour output on stdout */
 static int	 ui_progress_on;	/* stderr is a terminal with "el" */
@@ -98,27 +99,25 @@ ui_color_enabled(void)
 }
 
 /*
- * Write text that may come from a remote host. Control characters other
- * than newline and tab become '?', so a hostile host cannot move the
- * operator's cursor, retitle the terminal or hide a line.
+ * Write text that may come from a remote host, through sanitise(): only
+ * newline, tab and printable UTF-8 reach the terminal, so a hostile host
+ * cannot move the operator's cursor, retitle the terminal or hide a line.
  */
 void
 ui_write(FILE *f, enum ui_color c, const char *s, size_t len)
 {
-	size_t	i;
-	int	on = ui_colors && c != UI_NONE && ui_seq[c] != NULL;
+	char	 small[256], *buf;
+	int	 on = ui_colors && c != UI_NONE && ui_seq[c] != NULL;
 
+	buf = len <= sizeof small ? small : xmalloc(len);
+	len = sanitise(buf, s, len, SANITISE_NEWLINE | SANITISE_TAB);
 	if (on)
 		fputs(ui_seq[c], f);
-	for (i = 0; i < len; i++) {
-		if (((unsigned char)s[i] < 0x20 && s[i] != '\n' &&
-		    s[i] != '\t') || (unsigned char)s[i] == 0x7f)
-			fputc('?', f);
-		else
-			fputc(s[i], f);
-	}
+	fwrite(buf, 1, len, f);
 	if (on)
 		fputs(ui_reset, f);
+	if (buf != small)
+		free(buf);
 }
 
 /* Write a string in a colour (control characters made harmless). */

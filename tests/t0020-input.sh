@@ -1,0 +1,78 @@
+#!/bin/sh
+test_description='hostile and exhausted input: name and byte bounds, terminal sanitising, write errors, audit log, SIGHUP'
+. "$(dirname "$0")/test-lib.sh"
+
+# no_controls FILE: FILE holds no C0 control but newline and tab, no DEL
+# and no byte 0x80-0x9f (a raw C1 control, or part of a UTF-8 encoded
+# one: the test texts hold no other character that uses such a byte).
+no_controls()
+{
+	tr -d '\000-\010\013-\037\177\200-\237' <"$1" >"$1.clean"
+	cmp -s "$1" "$1.clean" && return 0
+	echo "control bytes in $1:" >&2
+	od -c "$1" | head -n 20 >&2
+	return 1
+}
+
+# Text with ESC, BEL, an OSC title, raw CSI and OSC, UTF-8 encoded CSI,
+# and a printable non-ASCII letter that must survive.
+c1cmd='printf "\033]0;pwned\007\033[31mred \233raw \235osc \302\233utf8 caf\303\251\n"; printf "err\033[2J\302\235\n" >&2'
+c1=$(printf 'x\033[31m\007\233\235\302\233y')
+
+test_expect_success 'remote output: ESC, BEL, raw and UTF-8 C1 are neutralised' '
+	fleet_muster -w node0001 shell "$c1cmd" >out &&
+	no_controls out &&
+	test_grep "?]0;pwned??\[31mred ?raw ?osc ?utf8 caf" out &&
+	LC_ALL=C.UTF-8 grep -q "caf$(printf "\303\251")" out
+'
+
+test_expect_success 'remote output of a failed host is neutralised too' '
+	test_expect_code 2 fleet_muster -w node0001 shell "$c1cmd; exit 3" >out &&
+	no_controls out &&
+	test_grep "err?\[2J?" out
+'
+
+test_expect_success '--json keeps the bytes (JSON escapes them)' '
+	fleet_muster -w node0001 shell "$c1cmd" --json >out.json &&
+	jq -e ".results[0].data.stdout | startswith(\"\u001b]0;pwned\u0007\")" out.json
+'
+
+test_expect_success 'a bad -w name is quoted without its control bytes' '
+	test_expect_code 64 "$MUSTER" -w "web$c1" ping 2>err &&
+	no_controls err &&
+	test $(wc -l <err) -eq 1 &&
+	test_grep "bad character 0x1b in .webx?\[31m????y." err
+'
+
+test_expect_success 'an unknown command name is neutralised' '
+	test_expect_code 64 "$MUSTER" "cmd$c1" 2>err &&
+	no_controls err &&
+	test_grep "unknown command .cmdx" err
+'
+
+test_expect_success 'file names in messages are neutralised (-w @, -i, --ssh-config)' '
+	test_expect_code 64 "$MUSTER" -w "@no$c1" ping 2>err &&
+	no_controls err && test_grep "nox?\[31m" err &&
+	test_expect_code 64 "$MUSTER" -i "no$c1" ping 2>err &&
+	no_controls err && test_grep "nox?\[31m" err &&
+	test_expect_code 64 "$MUSTER" --ssh-config "no$c1" -w node0001 ping 2>err &&
+	no_controls err && test_grep "nox?\[31m" err
+'
+
+test_expect_success 'inventory and ssh_config contents in messages are neutralised' '
+	printf "web1 bad%sfact\n" "$c1" >inv &&
+	test_expect_code 64 "$MUSTER" -i inv ping 2>err &&
+	no_controls err && test_grep "inv:1: bad fact .badx" err &&
+	printf "Host x\n\tPort 2%s2\n" "$c1" >sshconf &&
+	test_expect_code 64 "$MUSTER" --ssh-config sshconf -w x ping 2>err &&
+	no_controls err && test_grep "sshconf:2" err
+'
+
+test_expect_success 'rpc arguments in messages are neutralised' '
+	test_expect_code 64 "$MUSTER" -w node0001 rpc rpcutil ping "k$c1=v" 2>err &&
+	no_controls err && test_grep "kx?\[31m????y" err &&
+	test_expect_code 64 "$MUSTER" -w node0001 rpc "agent$c1" ping 2>err &&
+	no_controls err && test_grep "agentx" err
+'
+
+test_done
