@@ -286,10 +286,13 @@ hostlist_emit(struct hostlist *hl, const struct hostlist_part *parts,
 	hostlist_add(hl, buf);
 }
 
-/* Expand one name, which may hold bracket groups, and append the names. */
+/*
+ * Expand one name, which may hold bracket groups, and append the names; or,
+ * with hl NULL, only add their number to *count.
+ */
 static int
 hostlist_expand_one(struct hostlist *hl, const char *tok, size_t toklen,
-    char **cause)
+    size_t *count, char **cause)
 {
 	struct hostlist_part	*parts = NULL;
 	size_t			 nparts = 0, i, total = 1, maxlen;
@@ -355,6 +358,11 @@ hostlist_expand_one(struct hostlist *hl, const char *tok, size_t toklen,
 		text = p = close + 1;
 	}
 
+	*count += total;
+	if (hl == NULL) {
+		rc = 0;
+		goto out;
+	}
 	if (nparts == 0) {
 		hostlist_add_owned(hl, xstrndup(tok, toklen));
 		rc = 0;
@@ -403,14 +411,15 @@ out:
 }
 
 /*
- * Expand spec and append the names. Names are separated by commas outside
- * brackets or by whitespace, so a file of names may be passed as it is.
+ * Walk the names of spec: expand each and append it, or with hl NULL only
+ * count them into *count, stopping as soon as the count passes room.
  */
-int
-hostlist_expand(struct hostlist *hl, const char *spec, char **cause)
+static int
+hostlist_walk(struct hostlist *hl, const char *spec, size_t room,
+    size_t *count, char **cause)
 {
 	const char	*p = spec, *tok;
-	size_t		 old = hl->n, i, ntok = 0;
+	size_t		 ntok = 0;
 	int		 comma, depth;
 	char		*q;
 
@@ -429,7 +438,7 @@ hostlist_expand(struct hostlist *hl, const char *spec, char **cause)
 			q = hostlist_quote(spec, strlen(spec));
 			xasprintf(cause, "empty name in %s", q);
 			free(q);
-			goto fail;
+			return (-1);
 		}
 		if (*p == '\0')
 			break;
@@ -449,18 +458,56 @@ hostlist_expand(struct hostlist *hl, const char *spec, char **cause)
 				break;
 			p++;
 		}
-		if (hostlist_expand_one(hl, tok, (size_t)(p - tok),
+		if (hostlist_expand_one(hl, tok, (size_t)(p - tok), count,
 		    cause) != 0)
-			goto fail;
+			return (-1);
+		if (*count > room) {
+			q = hostlist_quote(spec, strlen(spec));
+			xasprintf(cause, "too many host names: %s takes the "
+			    "selection past %d", q, HOSTLIST_MAX_NAMES);
+			free(q);
+			return (-1);
+		}
 		ntok++;
 	}
 	return (0);
+}
 
-fail:
-	for (i = old; i < hl->n; i++)
-		free(hl->hosts[i]);
-	hl->n = old;
-	return (-1);
+/*
+ * Expand spec and append at most room names. The names are counted first,
+ * before any is allocated, so a spec of a few bytes that names millions of
+ * hosts costs nothing but the error.
+ */
+int
+hostlist_expand_room(struct hostlist *hl, const char *spec, size_t room,
+    char **cause)
+{
+	size_t	old = hl->n, i, n = 0;
+
+	if (hostlist_walk(NULL, spec, room, &n, cause) != 0)
+		return (-1);
+	n = 0;
+	if (hostlist_walk(hl, spec, room, &n, cause) != 0) {
+		for (i = old; i < hl->n; i++)
+			free(hl->hosts[i]);
+		hl->n = old;
+		return (-1);
+	}
+	return (0);
+}
+
+/*
+ * Expand spec and append the names. Names are separated by commas outside
+ * brackets or by whitespace, so a file of names may be passed as it is.
+ * The list holds at most HOSTLIST_MAX_NAMES names in all.
+ */
+int
+hostlist_expand(struct hostlist *hl, const char *spec, char **cause)
+{
+	size_t	room;
+
+	room = hl->n < HOSTLIST_MAX_NAMES ? HOSTLIST_MAX_NAMES - hl->n : 0;
+	return (hostlist_expand_room(hl, spec, room, cause));
 }
 
 /* Drop repeated names, keeping the first of each. */

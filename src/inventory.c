@@ -134,10 +134,14 @@ inventory_header(const char *path, int lineno, const char *line,
 	return (1);
 }
 
-/* Parse one host line; -1 with *cause. */
+/*
+ * Parse one host line; -1 with *cause. *expanded counts the names of every
+ * line so far against HOSTLIST_MAX_NAMES (a name on two lines counts
+ * twice: expanding it twice costs twice).
+ */
 static int
 inventory_line(struct inventory_private *ip, const char *path, int lineno,
-    const char *line, const char *group, char **cause)
+    const char *line, const char *group, size_t *expanded, char **cause)
 {
 	struct hostlist		 hl = HOSTLIST_INIT;
 	struct inventory_host	*h;
@@ -175,7 +179,8 @@ inventory_line(struct inventory_private *ip, const char *path, int lineno,
 			goto out;
 		}
 	}
-	if (hostlist_expand(&hl, argv[0], &error) != 0) {
+	if (hostlist_expand_room(&hl, argv[0], HOSTLIST_MAX_NAMES - *expanded,
+	    &error) != 0) {
 		xasprintf(cause, "%s:%d: %s", path, lineno, error);
 		free(error);
 		goto out;
@@ -185,6 +190,7 @@ inventory_line(struct inventory_private *ip, const char *path, int lineno,
 		    argv[0]);
 		goto out;
 	}
+	*expanded += hl.n;
 
 	for (k = 0; k < hl.n; k++) {
 		h = inventory_get(ip, hl.hosts[k]);
@@ -212,7 +218,7 @@ inventory_load(const char *path, char **cause)
 	struct inventory_private	*ip;
 	FILE				*f;
 	char				*line = NULL, *group = NULL, *g;
-	size_t				 size = 0;
+	size_t				 size = 0, expanded = 0;
 	int				 lineno = 0, r;
 
 	if ((f = fopen(path, "r")) == NULL) {
@@ -229,7 +235,8 @@ inventory_load(const char *path, char **cause)
 			group = g;
 			continue;
 		}
-		if (inventory_line(ip, path, lineno, line, group, cause) != 0)
+		if (inventory_line(ip, path, lineno, line, group, &expanded,
+		    cause) != 0)
 			goto fail;
 	}
 	if (ferror(f)) {

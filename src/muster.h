@@ -115,12 +115,23 @@ void	 hostlist_init(struct hostlist *);
 void	 hostlist_release(struct hostlist *);
 /* Append a copy of one name. */
 void	 hostlist_add(struct hostlist *, const char *);
+/* The most names a selection, or an inventory file, may name in all. */
+#define HOSTLIST_MAX_NAMES	1000000
 /*
  * Expand spec and append the names. Returns 0, or -1 with *cause set
  * (allocated) naming what was wrong ("bad range 'web[3-1]': 3 is above 1").
- * Names may hold letters, digits, '.', '-', '_' and ':' only.
+ * Names may hold letters, digits, '.', '-', '_' and ':' only. The list
+ * may hold at most HOSTLIST_MAX_NAMES names: a spec that would pass that is
+ * an error, found before any name is allocated. On error the list is as
+ * it was.
  */
 int	 hostlist_expand(struct hostlist *, const char *, char **);
+/*
+ * The same, appending at most room names: for a caller that counts the
+ * names of several lists against HOSTLIST_MAX_NAMES (an inventory file).
+ */
+int	 hostlist_expand_room(struct hostlist *, const char *, size_t,
+	     char **);
 /* Drop repeated names, keeping the first of each. */
 void	 hostlist_uniq(struct hostlist *);
 /* Remove every name that is in the second list. */

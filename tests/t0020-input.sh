@@ -75,4 +75,32 @@ test_expect_success 'rpc arguments in messages are neutralised' '
 	no_controls err && test_grep "agentx" err
 '
 
+# Bounded memory where the build allows it (ASan reserves terabytes).
+limit_memory()
+{
+	[ -n "${MUSTER_TEST_SANITIZED:-}" ] || ulimit -v 400000
+}
+
+test_expect_success '1.5 KB of -w naming 10 M hosts is refused before allocating' '
+	spec=$(i=0; while [ $i -lt 100 ]; do printf "n%d-[1-100000]," $i; i=$((i + 1)); done) &&
+	rc=0 && (limit_memory; exec "$MUSTER" -w "${spec%,}" find) >out 2>err || rc=$? &&
+	test "$rc" -eq 64 &&
+	test_grep "too many host names: .n0-\[1-100000\],n1-" err &&
+	test_grep "past 1000000" err &&
+	test $(wc -l <err) -eq 1 &&
+	test ! -s out
+'
+
+test_expect_success 'the cap counts over several -w, and over inventory lines' '
+	args= && i=0 &&
+	while [ $i -lt 11 ]; do args="$args -w n$i-[1-100000]"; i=$((i + 1)); done &&
+	rc=0 && (limit_memory; exec "$MUSTER" $args find) >out 2>err || rc=$? &&
+	test "$rc" -eq 64 &&
+	test_grep "too many host names: .n10-\[1-100000\]. takes" err &&
+	for i in 1 2 3 4 5 6 7 8 9 10 11; do echo "n[1-100000] k=$i"; done >big.inv &&
+	rc=0 && (limit_memory; exec "$MUSTER" -i big.inv find) >out 2>err || rc=$? &&
+	test "$rc" -eq 64 &&
+	test_grep "big.inv:11: too many host names" err
+'
+
 test_done

@@ -209,6 +209,50 @@ test_expand_errors(void **state)
 	hostlist_release(&hl);
 }
 
+/* A spec of a few bytes may not name millions of hosts. */
+static void
+test_expand_total_cap(void **state)
+{
+	struct hostlist	 hl = HOSTLIST_INIT;
+	struct strbuf	 sb = STRBUF_INIT;
+	char		*cause = NULL;
+	int		 i;
+
+	(void)state;
+	/* 100 names of 100,000 hosts: 10 M, refused before allocating. */
+	for (i = 0; i < 100; i++)
+		strbuf_addf(&sb, "%sn%d-[1-100000]", i == 0 ? "" : ",", i);
+	assert_int_equal(hostlist_expand(&hl, sb.buf, &cause), -1);
+	assert_non_null(strstr(cause, "too many host names: 'n0-[1-100000],"));
+	assert_non_null(strstr(cause, "takes the selection past 1000000"));
+	free(cause);
+	assert_int_equal(hl.n, 0);
+	assert_null(hl.hosts);
+	strbuf_release(&sb);
+
+	/* Exactly the cap is fine; one more name, in a later call, is not. */
+	for (i = 0; i < 10; i++)
+		strbuf_addf(&sb, "%sn%d-[1-100000]", i == 0 ? "" : " ", i);
+	assert_int_equal(hostlist_expand(&hl, sb.buf, &cause), 0);
+	assert_int_equal(hl.n, HOSTLIST_MAX_NAMES);
+	assert_int_equal(hostlist_expand(&hl, "one.more", &cause), -1);
+	assert_string_equal(cause, "too many host names: 'one.more' takes "
+	    "the selection past 1000000");
+	free(cause);
+	assert_int_equal(hl.n, HOSTLIST_MAX_NAMES);
+	hostlist_release(&hl);
+	strbuf_release(&sb);
+
+	/* A caller's own room. */
+	assert_int_equal(hostlist_expand_room(&hl, "a[1-5]", 5, &cause), 0);
+	assert_int_equal(hostlist_expand_room(&hl, "b,c[1-5]", 5, &cause), -1);
+	free(cause);
+	assert_int_equal(hl.n, 5);
+	assert_int_equal(hostlist_expand_room(&hl, "b", 0, &cause), -1);
+	free(cause);
+	hostlist_release(&hl);
+}
+
 static void
 test_sort(void **state)
 {
@@ -367,6 +411,7 @@ main(void)
 		cmocka_unit_test(test_expand_groups),
 		cmocka_unit_test(test_expand_groups_product),
 		cmocka_unit_test(test_expand_errors),
+		cmocka_unit_test(test_expand_total_cap),
 		cmocka_unit_test(test_sort),
 		cmocka_unit_test(test_uniq_remove_has),
 		cmocka_unit_test(test_fold),

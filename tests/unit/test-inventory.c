@@ -263,6 +263,12 @@ test_errors(void **state)
 	tinv_load_error("web$1\n", "1: bad character '$' in 'web$1'");
 	tinv_load_error("a,,b\n", "1: empty name in 'a,,b'");
 	tinv_load_error("\"\" x=y\n", "1: no host in ''");
+	/* Names count over the lines, repeated or not: 11 x 100,000. */
+	tinv_load_error("n[1-100000]\nn[1-100000]\nn[1-100000]\n"
+	    "n[1-100000]\nn[1-100000]\nn[1-100000]\nn[1-100000]\n"
+	    "n[1-100000]\nn[1-100000]\nn[1-100000]\nn[1-100000] x=y\n",
+	    "11: too many host names: 'n[1-100000]' takes the selection past "
+	    "1000000");
 
 	xasprintf(&path, "%s/missing", tinv_dir);
 	assert_null(inventory_load(path, &cause));
