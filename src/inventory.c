@@ -21,6 +21,13 @@
 
 #include "muster.h"
 
+/*
+ * Bounds on what is read: an endless stream (-i /dev/zero) or line is an
+ * error, not a growing buffer. The names are bounded apart (hostlist.c).
+ */
+#define INVENTORY_LINE_MAX	(1024 * 1024)
+#define INVENTORY_FILE_MAX	((size_t)256 * 1024 * 1024)
+
 /* The public structure, and the set that indexes its hosts by name. */
 struct inventory_private {
 	struct inventory	 inv;	/* first, so the pointers convert */
@@ -216,41 +223,42 @@ struct inventory *
 inventory_load(const char *path, char **cause)
 {
 	struct inventory_private	*ip;
+	struct textfile			 tf;
 	FILE				*f;
-	char				*line = NULL, *group = NULL, *g;
-	size_t				 size = 0, expanded = 0;
-	int				 lineno = 0, r;
+	char				*group = NULL, *g;
+	size_t				 expanded = 0;
+	int				 lineno, r;
 
 	if ((f = fopen(path, "r")) == NULL) {
 		xasprintf(cause, "%s: %s", path, strerror(errno));
 		return (NULL);
 	}
 	ip = xcalloc(1, sizeof *ip);
-	while (getline(&line, &size, f) != -1) {
-		lineno++;
-		if ((r = inventory_header(path, lineno, line, &g, cause)) < 0)
+	textfile_init(&tf, f, path, INVENTORY_LINE_MAX, INVENTORY_FILE_MAX);
+	while ((r = textfile_getline(&tf, cause)) == 1) {
+		lineno = (int)tf.lineno;
+		if ((r = inventory_header(path, lineno, tf.line.buf, &g,
+		    cause)) < 0)
 			goto fail;
 		if (r == 1) {
 			free(group);
 			group = g;
 			continue;
 		}
-		if (inventory_line(ip, path, lineno, line, group, &expanded,
-		    cause) != 0)
+		if (inventory_line(ip, path, lineno, tf.line.buf, group,
+		    &expanded, cause) != 0)
 			goto fail;
 	}
-	if (ferror(f)) {
-		xasprintf(cause, "%s: %s", path, strerror(errno));
+	if (r != 0)
 		goto fail;
-	}
-	free(line);
+	textfile_release(&tf);
 	free(group);
 	fclose(f);
 	log_debug("%s: %s: %zu hosts", __func__, path, ip->inv.nhosts);
 	return (&ip->inv);
 
 fail:
-	free(line);
+	textfile_release(&tf);
 	free(group);
 	fclose(f);
 	inventory_free(&ip->inv);

@@ -98,6 +98,29 @@ int	 words_split(const char *, enum words_rules, char ***, size_t *);
 /* Free the words and the array; NULL is fine. */
 void	 words_free(char **, size_t);
 
+/* textfile.c */
+/*
+ * A text file a user names (-w @FILE, -w -, the inventory), read line by
+ * line within bounds. textfile_getline() returns 1 with the next line in
+ * tf->line.buf (NUL-terminated, without its newline), 0 at the end, or -1
+ * with *cause allocated ("FILE:LINE: ...") for a NUL byte, a line longer
+ * than max_line bytes, more than max_total bytes in all, or a read error.
+ * The caller opens and closes the file.
+ */
+struct textfile {
+	FILE		*fp;
+	const char	*name;		/* for messages */
+	size_t		 max_line;
+	size_t		 max_total;
+	size_t		 lineno;	/* of the line just read */
+	size_t		 total;		/* bytes read so far */
+	struct strbuf	 line;
+};
+void	 textfile_init(struct textfile *, FILE *, const char *, size_t,
+	     size_t);
+void	 textfile_release(struct textfile *);
+int	 textfile_getline(struct textfile *, char **);
+
 /* hostlist.c */
 /*
  * An ordered list of host names. Specs are comma-separated names with

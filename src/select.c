@@ -10,8 +10,9 @@
 
 #include "muster.h"
 
-/* Bytes read from stdin or a file for -w at most. */
+/* Bytes read from stdin or a file for -w at most, in all and a line. */
 #define SELECT_INPUT_MAX	(16 * 1024 * 1024)
+#define SELECT_LINE_MAX		(1024 * 1024)
 
 /* An empty selection. */
 void
@@ -32,29 +33,30 @@ selection_release(struct selection *sel)
 	free(sel->inventory_used);
 }
 
-/* Read a whole stream, bounded; '#' comments are dropped per line. */
+/*
+ * Read a whole stream of names, bounded (a NUL byte, an endless line or
+ * stream is an error); '#' comments are dropped per line.
+ */
 static char *
 selection_read(FILE *fp, const char *what, char **cause)
 {
+	struct textfile	 tf;
 	struct strbuf	 sb = STRBUF_INIT;
-	char		*line = NULL, *hash;
-	size_t		 size = 0, n;
+	char		*hash;
+	int		 r;
 
-	while (getline(&line, &size, fp) != -1) {
-		if ((hash = strchr(line, '#')) != NULL)
+	textfile_init(&tf, fp, what, SELECT_LINE_MAX, SELECT_INPUT_MAX);
+	while ((r = textfile_getline(&tf, cause)) == 1) {
+		if ((hash = strchr(tf.line.buf, '#')) != NULL)
 			*hash = '\0';
-		n = strlen(line);
-		if (sb.len + n + 2 > SELECT_INPUT_MAX) {
-			xasprintf(cause, "%s: more than %d MiB of host names",
-			    what, SELECT_INPUT_MAX / (1024 * 1024));
-			free(line);
-			strbuf_release(&sb);
-			return (NULL);
-		}
-		strbuf_add(&sb, line, n);
-		strbuf_addch(&sb, ' ');
+		strbuf_addstr(&sb, tf.line.buf);
+		strbuf_addch(&sb, '\n');
 	}
-	free(line);
+	textfile_release(&tf);
+	if (r != 0) {
+		strbuf_release(&sb);
+		return (NULL);
+	}
 	return (strbuf_detach(&sb));
 }
 

@@ -103,4 +103,47 @@ test_expect_success 'the cap counts over several -w, and over inventory lines' '
 	test_grep "big.inv:11: too many host names" err
 '
 
+test_expect_success '-w @/dev/zero and -w - </dev/zero: one line, exit 64' '
+	rc=0 && (limit_memory; exec "$MUSTER" -w @/dev/zero find) >out 2>err || rc=$? &&
+	test "$rc" -eq 64 && test ! -s out &&
+	test_grep "^muster: -w: /dev/zero:1: a NUL byte" err &&
+	test $(wc -l <err) -eq 1 &&
+	rc=0 && (limit_memory; exec "$MUSTER" -w - find </dev/zero) >out 2>err || rc=$? &&
+	test "$rc" -eq 64 &&
+	test_grep "^muster: -w: stdin:1: a NUL byte" err
+'
+
+test_expect_success 'an endless line or stream of names is bounded: exit 64' '
+	rc=0 && (limit_memory; tr "\000" a </dev/zero | "$MUSTER" -w - find) >out 2>err || rc=$? &&
+	test "$rc" -eq 64 &&
+	test_grep "stdin:1: a line longer than 1 MiB" err &&
+	rc=0 && (limit_memory; yes node1 | "$MUSTER" -w - find) >out 2>err || rc=$? &&
+	test "$rc" -eq 64 &&
+	test_grep "stdin: more than 16 MiB" err
+'
+
+test_expect_success 'a NUL byte in a -w file is an error naming the file and line' '
+	printf "node1\nnode2\000node3\nnode4\n" >names &&
+	test_expect_code 64 "$MUSTER" -w @names find >out 2>err &&
+	test_grep "^muster: -w: names:2: a NUL byte" err &&
+	test ! -s out &&
+	test_expect_code 64 "$MUSTER" -w - find <names >out 2>err &&
+	test_grep "stdin:2: a NUL byte" err
+'
+
+test_expect_success 'the inventory is read within the same bounds' '
+	rc=0 && (limit_memory; exec "$MUSTER" -i /dev/zero find) >out 2>err || rc=$? &&
+	test "$rc" -eq 64 &&
+	test_grep "^muster: /dev/zero:1: a NUL byte" err &&
+	printf "web1 a=b\nweb2 role=x\000web3\n" >nul.inv &&
+	test_expect_code 64 "$MUSTER" -i nul.inv find 2>err &&
+	test_grep "nul.inv:2: a NUL byte" err
+'
+
+test_expect_success 'a -w file that cannot be read is an error, not an empty list' '
+	mkdir -p adir &&
+	test_expect_code 64 "$MUSTER" -w @adir find >out 2>err &&
+	test_grep "^muster: -w: adir: Is a directory" err
+'
+
 test_done

@@ -235,6 +235,7 @@ static void
 test_errors(void **state)
 {
 	char	*cause = NULL, *want, *path;
+	FILE	*f;
 
 	(void)state;
 	tinv_load_error("web1 role=web\nweb[3-1] x=y\n",
@@ -263,6 +264,16 @@ test_errors(void **state)
 	tinv_load_error("web$1\n", "1: bad character '$' in 'web$1'");
 	tinv_load_error("a,,b\n", "1: empty name in 'a,,b'");
 	tinv_load_error("\"\" x=y\n", "1: no host in ''");
+	/* A NUL byte would cut the line short: an error, not a guess. */
+	f = fopen(tinv_path, "w");
+	assert_non_null(f);
+	fwrite("web1 a=b\nweb2 role=x\0y\n", 1, 22, f);
+	fclose(f);
+	assert_null(inventory_load(tinv_path, &cause));
+	xasprintf(&want, "%s:2: a NUL byte (not a text file?)", tinv_path);
+	assert_string_equal(cause, want);
+	free(cause);
+	free(want);
 	/* Names count over the lines, repeated or not: 11 x 100,000. */
 	tinv_load_error("n[1-100000]\nn[1-100000]\nn[1-100000]\n"
 	    "n[1-100000]\nn[1-100000]\nn[1-100000]\nn[1-100000]\n"
