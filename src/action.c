@@ -180,6 +180,12 @@ action_run(struct cmd_ctx *ctx, struct action_spec *spec)
 	r->agent_path = ctx->agent_path != NULL ? ctx->agent_path :
 	    ctx->config.agent_path != NULL ? ctx->config.agent_path :
 	    MUSTER_AGENT_PATH;
+	if (*r->agent_path == '\0') {
+		/* An empty command runs the login shell: nothing to answer. */
+		log_warnx("the agent path is empty (--agent-path, or agent_path"
+		    " in the config file)");
+		goto out;
+	}
 	for (i = 0; i < r->nhosts; i++) {
 		/* ConnectTimeout from ssh_config, unless given on the line. */
 		if (ctx->connect_timeout > 0 ||

@@ -146,4 +146,26 @@ test_expect_success 'a -w file that cannot be read is an error, not an empty lis
 	test_grep "^muster: -w: adir: Is a directory" err
 '
 
+audit_log=$HOME/.local/state/muster/audit.jsonl
+
+test_expect_success 'an empty agent path is refused before any host is contacted' '
+	rm -f "$audit_log" &&
+	test_expect_code 64 fleet_muster --agent-path "" -w node0001 ping >out 2>err &&
+	test_grep "^muster: the agent path is empty" err &&
+	test $(wc -l <err) -eq 1 && test ! -s out &&
+	test_expect_code 64 fleet_muster --agent-path "" -n -w node0001 ping >out 2>err &&
+	test_grep "agent path is empty" err &&
+	echo "agent_path =" >empty.conf &&
+	MUSTER_CONFIG=$TRASH/empty.conf test_expect_code 64 fleet_muster -w node0001 ping 2>err &&
+	test_grep "agent path is empty" err &&
+	test ! -e "$audit_log"
+'
+
+test_expect_success 'an agent path with shell syntax is refused too' '
+	rm -f "$audit_log" &&
+	test_expect_code 64 fleet_muster --agent-path "/bin/true;id" -w node0001 ping >out 2>err &&
+	test_grep "only letters" err && test ! -s out &&
+	test ! -e "$audit_log"
+'
+
 test_done
