@@ -102,7 +102,10 @@ action_ssh_config(struct cmd_ctx *ctx, int *must_exist)
 static void
 action_jsonl_cb(struct host *h)
 {
+	errno = 0;
 	json_write_host(stdout, h);
+	/* A failed write is kept for the end; the run goes on. */
+	ui_output_error();
 }
 
 /* Print what would be done, send nothing. */
@@ -226,6 +229,7 @@ action_run(struct cmd_ctx *ctx, struct action_spec *spec)
 		goto out;
 	}
 
+	errno = 0;
 	if (ctx->jsonl)
 		json_write_summary_line(stdout, r);
 	else if (ctx->json)
@@ -239,9 +243,11 @@ action_run(struct cmd_ctx *ctx, struct action_spec *spec)
 		render_results(stdout, r, spec, mode);
 		render_summary(stdout, r, spec);
 	}
-	fflush(stdout);
-	audit_write(r, spec, ctx);
 	code = r->interrupted ? EXIT_INTERRUPTED : render_exit_code(r);
+	/* Reported at exit (ui_output_exit()), after the audit line. */
+	if (ui_output_error() != 0)
+		code = EXIT_IOERR;
+	audit_write(r, spec, ctx, code);
 out:
 	if (r != NULL && r->sshconf != NULL)
 		sshconf_free(r->sshconf);

@@ -93,7 +93,7 @@ audit_path(void)
 /* Append this run to the audit log. */
 void
 audit_write(struct run *r, const struct action_spec *spec,
-    const struct cmd_ctx *ctx)
+    const struct cmd_ctx *ctx, int code)
 {
 	json_t		*j, *argv, *targets, *counts, *sel;
 	size_t		 i, n[RESULT_NSTATUS] = { 0 };
@@ -155,8 +155,7 @@ audit_write(struct run *r, const struct action_spec *spec,
 	json_object_set_new(j, "counts", counts);
 	json_object_set_new(j, "duration_ms",
 	    json_integer(fanout_elapsed_ms(r)));
-	json_object_set_new(j, "exit_code", json_integer(r->interrupted ?
-	    EXIT_INTERRUPTED : render_exit_code(r)));
+	json_object_set_new(j, "exit_code", json_integer(code));
 	reason = ctx->reason;
 	if (reason != NULL)
 		json_object_set_new(j, "reason", json_string_bytes(reason,

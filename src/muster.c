@@ -93,6 +93,7 @@ main(int argc, char **argv)
 	char			*cause = NULL, **orig;
 	int			 ch, help = 0, code, i;
 
+	ui_output_init();
 	memset(&ctx, 0, sizeof ctx);
 	selection_init(&ctx.sel);
 	ctx.argc = argc;

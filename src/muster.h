@@ -20,6 +20,7 @@
 #define EXIT_FAILED		2
 #define EXIT_NO_ANSWER		3
 #define EXIT_USAGE		64
+#define EXIT_IOERR		74	/* stdout could not be written */
 #define EXIT_INTERRUPTED	130
 
 /* strbuf.c */
@@ -485,6 +486,15 @@ void	 ui_write(FILE *, enum ui_color, const char *, size_t);
 void	 ui_fputs(FILE *, enum ui_color, const char *);
 void	 ui_fprintf(FILE *, enum ui_color, const char *, ...)
 	     __attribute__((format(printf, 3, 4)));
+/*
+ * Output errors: ui_output_init() first in main (keeps descriptors 0-2
+ * taken, ignores SIGXFSZ, and reports a write error on stdout at exit with
+ * EXIT_IOERR); ui_output_error() flushes stdout and gives the errno of its
+ * first write error, or 0 (call it with errno as the writes left it).
+ */
+void	 ui_output_init(void);
+int	 ui_output_error(void);
+void	 ui_output_exit(void);
 /* Progress bar on stderr when it is a terminal. */
 void	 ui_progress(size_t, size_t);
 void	 ui_progress_clear(void);
@@ -617,9 +627,12 @@ struct json_t	*json_from_wire(const msgpack_object *);
 struct json_t	*json_string_bytes(const char *, size_t);
 
 /* audit.c */
-/* Append one JSON line about this run to the audit log. */
+/*
+ * Append one JSON line about this run, which exits with that code, to the
+ * audit log.
+ */
 void	 audit_write(struct run *, const struct action_spec *,
-	     const struct cmd_ctx *);
+	     const struct cmd_ctx *, int);
 /* user@host of the operator. New string. */
 char	*audit_caller(void);
 

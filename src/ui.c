@@ -5,6 +5,9 @@
  */
 #include <sys/ioctl.h>
 
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,6 +25,7 @@ static int	 ui_progress_drawn;
 static char	*ui_seq[UI_BOLD + 1];
 static char	*ui_reset;
 static char	*ui_el;			/* clear to end of line, stderr */
+static int	 ui_output_errno;	/* first write error on stdout */
 
 /* Fetch a terminfo capability as a new string, or NULL. */
 static char *
@@ -181,4 +185,63 @@ ui_progress_clear(void)
 	fputs(ui_el, stderr);
 	fflush(stderr);
 	ui_progress_drawn = 0;
+}
+
+/*
+ * Make output errors visible (call first in main). Descriptors 0, 1 and 2
+ * that are closed get /dev/null opened read-only: no socket or file of the
+ * run can become stdout, and writing to a closed stdout still fails (with
+ * EBADF). SIGXFSZ is ignored, so a write past RLIMIT_FSIZE fails with EFBIG
+ * and is reported instead of killing the process. At exit, a write error
+ * on stdout is reported and the exit status becomes EXIT_IOERR.
+ */
+void
+ui_output_init(void)
+{
+	int	fd;
+
+	for (fd = 0; fd <= 2; fd++) {
+		/* open() takes the lowest free descriptor: this one. */
+		if (fcntl(fd, F_GETFD) == -1 && errno == EBADF &&
+		    open("/dev/null", O_RDONLY) == -1)
+			break;
+	}
+	signal(SIGXFSZ, SIG_IGN);
+	atexit(ui_output_exit);
+}
+
+/*
+ * Flush stdout; the errno of its first write error, or 0. Call it with
+ * errno as the writes since the last call left it (set errno to 0 before
+ * them): a write that failed in an implicit flush leaves only ferror()
+ * and errno behind. EIO when the error's errno is unknown.
+ */
+int
+ui_output_error(void)
+{
+	int	saved = errno;
+
+	errno = 0;
+	if (fflush(stdout) == 0)
+		errno = saved;
+	if (ferror(stdout) && ui_output_errno == 0)
+		ui_output_errno = errno != 0 ? errno : EIO;
+	return (ui_output_errno);
+}
+
+/*
+ * At exit (atexit): report a write error on stdout in one line, and exit
+ * EXIT_IOERR. A reader that went away (EPIPE: "muster ... | head") is
+ * not worth a message, but the status still says the output is partial.
+ */
+void
+ui_output_exit(void)
+{
+	int	err;
+
+	if ((err = ui_output_error()) == 0)
+		return;
+	if (err != EPIPE)
+		log_warnx("cannot write output: %s", strerror(err));
+	_exit(EXIT_IOERR);
 }

@@ -168,4 +168,32 @@ test_expect_success 'an agent path with shell syntax is refused too' '
 	test ! -e "$audit_log"
 '
 
+test_expect_success 'a full stdout: one line, exit 74, after the audit line' '
+	rm -f "$audit_log" &&
+	test_expect_code 74 fleet_muster -w node0001 ping >/dev/full 2>err &&
+	test_grep "^muster: cannot write output: No space left on device$" err &&
+	test $(wc -l <err) -eq 1 &&
+	test $(wc -l <"$audit_log") -eq 1 &&
+	jq -e ".exit_code == 74 and .counts.ok == 1" "$audit_log"
+'
+
+test_expect_success 'a closed stdout: exit 74, no socket takes its place' '
+	test_expect_code 74 fleet_muster -w "$(fleet_range 1 5)" ping >&- 2>err &&
+	test_grep "^muster: cannot write output: Bad file descriptor$" err &&
+	test $(wc -l <err) -eq 1
+'
+
+test_expect_success 'write errors of --json, --jsonl, many hosts and find are caught' '
+	test_expect_code 74 fleet_muster -w node0001 ping --json >/dev/full 2>err &&
+	test_grep "No space left on device" err &&
+	test_expect_code 74 fleet_muster -w "$(fleet_range 1 3)" ping --jsonl >/dev/full 2>err &&
+	test_grep "No space left on device" err &&
+	test $(wc -l <err) -eq 1 &&
+	test_expect_code 74 fleet_muster -w "$(fleet_range 1 50)" --display all shell "seq 2000" >/dev/full 2>err &&
+	test_grep "No space left on device" err &&
+	test_expect_code 74 "$MUSTER" -w "n[1-1000]" find >/dev/full 2>err &&
+	test_grep "^muster: cannot write output: No space left on device$" err &&
+	test_expect_code 74 "$MUSTER" help >/dev/full
+'
+
 test_done
