@@ -3,7 +3,9 @@
  * to ~/.local/state/muster/audit.jsonl ($XDG_STATE_HOME honoured): who,
  * when, what, on which hosts, with what outcome, and the operator's
  * reason. The line is written with one write(2) on an O_APPEND descriptor
- * so concurrent runs never interleave within a line.
+ * so concurrent runs never interleave within a line. A disk that filled up
+ * (or RLIMIT_FSIZE) can still cut a line short: that is reported with its
+ * errno, and the next record starts on a line of its own.
  */
 #include <sys/stat.h>
 
@@ -90,6 +92,79 @@ audit_path(void)
 	return (path);
 }
 
+/* Does the file end in a newline (or is it empty, or no regular file)? */
+static int
+audit_ends_in_newline(int fd)
+{
+	struct stat	st;
+	char		c;
+
+	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || st.st_size == 0)
+		return (1);
+	if (pread(fd, &c, 1, st.st_size - 1) != 1)
+		return (1);	/* not readable (opened write-only) */
+	return (c == '\n');
+}
+
+/*
+ * Append len bytes with one write(2), as long as it writes them all. A
+ * short write (full disk, RLIMIT_FSIZE) sets no errno: the rest is tried
+ * again to learn why (ENOSPC, EFBIG). Returns 0, or -1 with errno set (0
+ * if the system gave no reason) and *written the bytes that went in.
+ */
+static int
+audit_append(int fd, const char *buf, size_t len, size_t *written)
+{
+	ssize_t	n;
+
+	*written = 0;
+	while (*written < len) {
+		errno = 0;
+		n = write(fd, buf + *written, len - *written);
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return (-1);
+		*written += (size_t)n;
+	}
+	return (0);
+}
+
+/*
+ * Write one record to the audit log at path: a warning naming the file
+ * and the reason when it cannot be written (the exit status stays).
+ */
+static void
+audit_record(const char *path, const char *json)
+{
+	char	*rec;
+	size_t	 len, written;
+	int	 fd, rw = 1;
+
+	/* Read-write to look at the last byte; write-only will do too. */
+	fd = open(path, O_RDWR | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
+	if (fd == -1 && errno == EACCES) {
+		rw = 0;
+		fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC,
+		    0600);
+	}
+	if (fd == -1) {
+		log_warn("audit: cannot open %s", path);
+		return;
+	}
+	/* A record cut short before (a full disk): begin a new line. */
+	len = (size_t)xasprintf(&rec, "%s%s\n",
+	    rw && !audit_ends_in_newline(fd) ? "\n" : "", json);
+	if (audit_append(fd, rec, len, &written) != 0) {
+		log_warnx("audit: cannot write %s: %s (%s)", path,
+		    errno != 0 ? strerror(errno) : "short write",
+		    written == 0 ? "no record written" :
+		    "the record is incomplete");
+	}
+	close(fd);
+	free(rec);
+}
+
 /* Append this run to the audit log. */
 void
 audit_write(struct run *r, const struct action_spec *spec,
@@ -101,7 +176,6 @@ audit_write(struct run *r, const struct action_spec *spec,
 	const char	*reason;
 	struct tm	 tm;
 	time_t		 t = r->start.tv_sec;
-	int		 fd;
 	enum result_status s;
 
 	if ((path = audit_path()) == NULL)
@@ -165,17 +239,7 @@ audit_write(struct run *r, const struct action_spec *spec,
 
 	line = json_dumps(j, JSON_COMPACT | JSON_PRESERVE_ORDER);
 	json_decref(j);
-	if ((fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC,
-	    0600)) == -1)
-		log_warn("audit: cannot open %s", path);
-	else {
-		i = strlen(line);
-		line[i] = '\n';
-		if (write(fd, line, i + 1) != (ssize_t)(i + 1))
-			log_warn("audit: cannot write %s", path);
-		line[i] = '\0';
-		close(fd);
-	}
+	audit_record(path, line);
 	free(line);
 	free(caller);
 	free(path);

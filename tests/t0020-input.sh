@@ -196,4 +196,34 @@ test_expect_success 'write errors of --json, --jsonl, many hosts and find are ca
 	test_expect_code 74 "$MUSTER" help >/dev/full
 '
 
+test_expect_success 'a full disk cuts an audit record: said with its errno, next record on its own line' '
+	rm -f "$audit_log" && mkdir -p "${audit_log%/*}" &&
+	# The bytes of one block of RLIMIT_FSIZE (the unit depends on the shell).
+	(trap "" XFSZ; ulimit -f 1; head -c 4096 /dev/zero >probe) 2>/dev/null || : &&
+	limit=$(wc -c <probe) &&
+	# An old record with its newline, 12 bytes short of the limit.
+	printf "{\"old\":\"%0$((limit - 23))d\"}\n" 0 >"$audit_log" &&
+	test $(wc -c <"$audit_log") -eq $((limit - 12)) &&
+	rc=0 && (ulimit -f 1; exec "$MUSTER" --ssh-config "$FLEET_DIR/ssh_config" \
+	    -w node0001 ping) >out 2>err || rc=$? &&
+	test "$rc" -eq 0 &&
+	test_grep "node0001" out &&
+	test_grep "^muster: audit: cannot write $audit_log: File too large (the record is incomplete)$" err &&
+	test $(wc -l <err) -eq 1 &&
+	test $(wc -c <"$audit_log") -eq $limit &&
+	fleet_muster -w node0001 ping >out 2>err &&
+	test ! -s err &&
+	test $(wc -l <"$audit_log") -eq 3 &&
+	head -n 1 "$audit_log" | jq -e .old >/dev/null &&
+	tail -n 1 "$audit_log" | jq -e ".exit_code == 0 and .counts.ok == 1"
+'
+
+test_expect_success 'an audit log on a full device: one warning, exit status kept' '
+	rm -f "$audit_log" && ln -s /dev/full "$audit_log" &&
+	fleet_muster -w node0001 ping >out 2>err &&
+	test_grep "^muster: audit: cannot write $audit_log: No space left on device (no record written)$" err &&
+	test $(wc -l <err) -eq 1 &&
+	rm -f "$audit_log"
+'
+
 test_done
