@@ -8,8 +8,8 @@
  * never recurses into starting another, even when the host fails at once
  * (a bad name, say): everything goes through the kick callback, once per
  * loop pass. Finished hosts are handed back to the transport to be freed
- * from that callback too, outside their own I/O callbacks. SIGINT and
- * SIGTERM cancel every host that is not finished, so the run still ends
+ * from that callback too, outside their own I/O callbacks. SIGINT, SIGTERM
+ * and SIGHUP cancel every host that is not finished, so the run still ends
  * with a definitive status for each of them. The loop ends when the last
  * host is counted.
  *
@@ -232,7 +232,7 @@ fanout_cancel(struct run *r, const char *why)
 	event_base_loopbreak(r->base);
 }
 
-/* SIGINT or SIGTERM: stop, keeping what was collected. */
+/* SIGINT, SIGTERM or SIGHUP: stop, keeping what was collected. */
 static void
 fanout_signal_cb(evutil_socket_t sig, short what, void *arg)
 {
@@ -241,7 +241,8 @@ fanout_signal_cb(evutil_socket_t sig, short what, void *arg)
 	(void)what;
 	ui_progress_clear();
 	log_debug("%s: signal %d", __func__, (int)sig);
-	fanout_cancel(r, sig == SIGINT ? "interrupted" : "terminated");
+	fanout_cancel(r, sig == SIGINT ? "interrupted" : sig == SIGHUP ?
+	    "hung up" : "terminated");
 }
 
 /* Redraw the progress bar when something changed. */
@@ -279,6 +280,8 @@ int
 fanout_run(struct run *r, char **cause)
 {
 	struct timeval	tick = { 0, FANOUT_TICK_MS * 1000 };
+	struct event	*sighup = NULL;	/* SIGHUP, unless ignored (nohup) */
+	struct sigaction sa;
 
 	fanout_raise_nofile();
 	if (r->transport->init(r, cause) != 0)
@@ -290,9 +293,14 @@ fanout_run(struct run *r, char **cause)
 	r->kick = event_new(r->base, -1, 0, fanout_kick_cb, r);
 	r->sigint = evsignal_new(r->base, SIGINT, fanout_signal_cb, r);
 	r->sigterm = evsignal_new(r->base, SIGTERM, fanout_signal_cb, r);
+	/* A closed terminal or session ends the run as SIGTERM, unless nohup. */
+	if (sigaction(SIGHUP, NULL, &sa) == 0 && sa.sa_handler != SIG_IGN)
+		sighup = evsignal_new(r->base, SIGHUP, fanout_signal_cb, r);
 	r->tick = event_new(r->base, -1, EV_PERSIST, fanout_tick_cb, r);
 	evsignal_add(r->sigint, NULL);
 	evsignal_add(r->sigterm, NULL);
+	if (sighup != NULL)
+		evsignal_add(sighup, NULL);
 	event_add(r->tick, &tick);
 	signal(SIGPIPE, SIG_IGN);
 
@@ -308,6 +316,8 @@ fanout_run(struct run *r, char **cause)
 	event_free(r->tick);
 	event_free(r->sigint);
 	event_free(r->sigterm);
+	if (sighup != NULL)
+		event_free(sighup);
 	event_free(r->kick);
 		r->tick = r->sigint = r->sigterm = NULL;
 	return (0);

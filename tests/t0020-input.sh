@@ -226,4 +226,44 @@ test_expect_success 'an audit log on a full device: one warning, exit status kep
 	rm -f "$audit_log"
 '
 
+# Is SIGHUP ignored by whoever started the tests (nohup)? Then it cannot
+# be restored for muster, which keeps it ignored.
+hup_ignored()
+{
+	mask=$(awk '/^SigIgn:/ { print $2 }' /proc/self/status 2>/dev/null)
+	[ -n "$mask" ] && [ $((0x$mask & 1)) -ne 0 ]
+}
+
+hup_marker=t0020-hup-$$
+
+test_expect_success 'SIGHUP mid-run: hosts cancelled, output printed, audit written, exit 130' '
+	if hup_ignored; then echo "SIGHUP is ignored here: nothing to test"; exit 0; fi &&
+	rm -f "$audit_log" &&
+	"$MUSTER" --ssh-config "$FLEET_DIR/ssh_config" -w "$(fleet_range 1 3)" \
+	    shell "sleep 30; : $hup_marker" >out 2>err &
+	pid=$! &&
+	# Wait until the hosts run the command (or give up after 20 s).
+	i=0 && while [ $i -lt 200 ] &&
+	    [ $(pgrep -c -f "^/bin/sh -c sleep 30; : $hup_marker") -lt 3 ]; do
+		sleep 0.1; i=$((i + 1)); done &&
+	start=$(date +%s) &&
+	kill -HUP $pid &&
+	rc=0 && wait $pid || rc=$? &&
+	test "$rc" -eq 130 &&
+	test $(($(date +%s) - start)) -lt 10 &&
+	test_grep "Cancelled: 3   node\[0001-0003\]" out &&
+	test_grep "hung up while in running" out &&
+	jq -e ".exit_code == 130 and .counts.cancelled == 3" "$audit_log"
+'
+
+test_expect_success 'SIGHUP ignored by the caller (nohup) stays ignored' '
+	(trap "" HUP; exec "$MUSTER" --ssh-config "$FLEET_DIR/ssh_config" \
+	    -w node0001 shell "sleep 2; echo done") >out 2>err &
+	pid=$! &&
+	sleep 1 && kill -HUP $pid &&
+	rc=0 && wait $pid || rc=$? &&
+	test "$rc" -eq 0 &&
+	test_grep "^done$" out
+'
+
 test_done
