@@ -55,9 +55,10 @@ int
 words_split(const char *s, enum words_rules rules, char ***argvp,
     size_t *argcp)
 {
-	char	**argv = NULL, *arg;
-	size_t	  argc = 0, j;
-	int	  quote;
+	struct strbuf	  arg = STRBUF_INIT;
+	char		**argv = NULL;
+	size_t		  argc = 0;
+	int		  quote;
 
 	*argvp = NULL;
 	*argcp = 0;
@@ -66,13 +67,11 @@ words_split(const char *s, enum words_rules rules, char ***argvp,
 			s++;
 		if (*s == '\0' || *s == '#')
 			break;
-		arg = xmalloc(strlen(s) + 1);
-		argv = xreallocarray(argv, argc + 1, sizeof *argv);
-		argv[argc++] = arg;
+		/* Each word grows as needed, not to the rest of the line. */
 		quote = 0;
-		for (j = 0; *s != '\0'; s++) {
+		for (; *s != '\0'; s++) {
 			if (*s == '\\' && words_is_escape(rules, s, quote))
-				arg[j++] = *++s;
+				strbuf_addch(&arg, *++s);
 			else if (quote == 0 &&
 			    words_is_space(rules, (unsigned char)*s))
 				break;
@@ -82,13 +81,15 @@ words_split(const char *s, enum words_rules rules, char ***argvp,
 			else if (quote != 0 && *s == quote)
 				quote = 0;
 			else
-				arg[j++] = *s;
+				strbuf_addch(&arg, *s);
 		}
-		arg[j] = '\0';
 		if (quote != 0) {
+			strbuf_release(&arg);
 			words_free(argv, argc);
 			return (-1);
 		}
+		argv = xreallocarray(argv, argc + 1, sizeof *argv);
+		argv[argc++] = strbuf_detach(&arg);
 	}
 	*argvp = argv;
 	*argcp = argc;
