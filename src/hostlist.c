@@ -30,6 +30,7 @@ struct hostlist_part {
 	size_t			 textlen;
 	struct hostlist_range	*ranges;
 	size_t			 nranges;
+	size_t			 rsize;	/* ranges allocated */
 	size_t			 count;	/* names in this group */
 };
 
@@ -223,8 +224,11 @@ hostlist_parse_group(struct hostlist_part *part, const char *start,
 			free(q);
 			return (-1);
 		}
-		part->ranges = xreallocarray(part->ranges, part->nranges + 1,
-		    sizeof *part->ranges);
+		if (part->nranges == part->rsize) {
+			part->rsize = part->rsize == 0 ? 4 : part->rsize * 2;
+			part->ranges = xreallocarray(part->ranges, part->rsize,
+			    sizeof *part->ranges);
+		}
 		r = &part->ranges[part->nranges++];
 		r->lo = lo;
 		r->hi = hi;
@@ -295,7 +299,8 @@ hostlist_expand_one(struct hostlist *hl, const char *tok, size_t toklen,
     size_t *count, char **cause)
 {
 	struct hostlist_part	*parts = NULL;
-	size_t			 nparts = 0, i, total = 1, maxlen;
+	size_t			 nparts = 0, psize = 0, i, total = 1;
+	size_t			 maxlen;
 	size_t			*ri = NULL;
 	unsigned long long	*val = NULL;
 	const char		*p, *end = tok + toklen, *text, *close;
@@ -339,7 +344,10 @@ hostlist_expand_one(struct hostlist *hl, const char *tok, size_t toklen,
 			free(q);
 			goto out;
 		}
-		parts = xreallocarray(parts, nparts + 1, sizeof *parts);
+		if (nparts == psize) {
+			psize = psize == 0 ? 4 : psize * 2;
+			parts = xreallocarray(parts, psize, sizeof *parts);
+		}
 		memset(&parts[nparts], 0, sizeof parts[nparts]);
 		parts[nparts].text = text;
 		parts[nparts].textlen = (size_t)(p - text);

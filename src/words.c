@@ -57,7 +57,7 @@ words_split(const char *s, enum words_rules rules, char ***argvp,
 {
 	struct strbuf	  arg = STRBUF_INIT;
 	char		**argv = NULL;
-	size_t		  argc = 0;
+	size_t		  argc = 0, size = 0;
 	int		  quote;
 
 	*argvp = NULL;
@@ -88,7 +88,10 @@ words_split(const char *s, enum words_rules rules, char ***argvp,
 			words_free(argv, argc);
 			return (-1);
 		}
-		argv = xreallocarray(argv, argc + 1, sizeof *argv);
+		if (argc == size) {
+			size = size == 0 ? 8 : size * 2;
+			argv = xreallocarray(argv, size, sizeof *argv);
+		}
 		argv[argc++] = strbuf_detach(&arg);
 	}
 	*argvp = argv;
