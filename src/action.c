@@ -132,9 +132,11 @@ action_dry_run(struct run *r, struct action_spec *spec)
 		json_decref(j);
 	}
 	wire_msg_release(&msg);
-	printf("dry run: would run %s.%s %s (timeout %d s) on %zu host%s:"
-	    " %s\n", spec->agent, spec->action, args != NULL ? args : "{}",
-	    r->action_timeout, r->nhosts, r->nhosts == 1 ? "" : "s", hosts);
+	/* The arguments are the user's: JSON leaves C1 and DEL raw. */
+	ui_fprintf(stdout, UI_NONE, "dry run: would run %s.%s %s (timeout %d"
+	    " s) on %zu host%s: %s\n", spec->agent, spec->action,
+	    args != NULL ? args : "{}", r->action_timeout, r->nhosts,
+	    r->nhosts == 1 ? "" : "s", hosts);
 	free(args);
 	free(hosts);
 }

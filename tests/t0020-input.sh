@@ -75,6 +75,12 @@ test_expect_success 'rpc arguments in messages are neutralised' '
 	no_controls err && test_grep "agentx" err
 '
 
+test_expect_success 'the arguments shown by a dry run are neutralised' '
+	"$MUSTER" -n -w node0001 shell "echo $c1" >out &&
+	no_controls out &&
+	test_grep "dry run: would run shell.run" out
+'
+
 # Bounded memory where the build allows it (ASan reserves terabytes).
 limit_memory()
 {
