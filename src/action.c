@@ -167,7 +167,9 @@ action_run(struct cmd_ctx *ctx, struct action_spec *spec)
 
 	r = run_new();
 	path = action_ssh_config(ctx, &must_exist);
-	if ((r->sshconf = sshconf_load(path, must_exist, &cause)) == NULL) {
+	/* A file named explicitly is ssh -F: no system file after it. */
+	if ((r->sshconf = sshconf_load(path, must_exist, &cause)) == NULL ||
+	    (!must_exist && sshconf_load_system(r->sshconf, &cause) != 0)) {
 		log_warnx("%s", cause);
 		goto out;
 	}

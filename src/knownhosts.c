@@ -50,22 +50,16 @@ static const struct {
 #define KNOWNHOSTS_NTYPES \
 	(sizeof knownhosts_types / sizeof knownhosts_types[0])
 
-/* Read after the user's files, as OpenSSH's GlobalKnownHostsFile default. */
-static const char *knownhosts_global[] = {
-	"/etc/ssh/ssh_known_hosts",
-	"/etc/ssh/ssh_known_hosts2",
-};
-#define KNOWNHOSTS_NGLOBAL \
-	(sizeof knownhosts_global / sizeof knownhosts_global[0])
-
-/* File i of the host's list: its own files, then the global ones. */
+/* File i of the host's list: UserKnownHostsFile, then GlobalKnownHostsFile. */
 static const char *
 knownhosts_path(const struct sshconf_host *conf, size_t i)
 {
 	if (i < conf->nknown_hosts_files)
 		return (conf->known_hosts_files[i]);
 	i -= conf->nknown_hosts_files;
-	return (i < KNOWNHOSTS_NGLOBAL ? knownhosts_global[i] : NULL);
+	if (i < conf->nglobal_known_hosts_files)
+		return (conf->global_known_hosts_files[i]);
+	return (NULL);
 }
 
 /* A new, empty cache of known_hosts files. */

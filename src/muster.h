@@ -191,6 +191,8 @@ struct sshconf_host {
 	char		 *identity_agent; /* NULL: $SSH_AUTH_SOCK; "none" */
 	char		**known_hosts_files; /* UserKnownHostsFile, expanded */
 	size_t		  nknown_hosts_files;
+	char		**global_known_hosts_files; /* GlobalKnownHostsFile */
+	size_t		  nglobal_known_hosts_files;
 	enum sshconf_strict strict;
 	int		  connect_timeout; /* seconds; -1 when not set */
 	char		 *proxy_jump;	/* set but not supported yet */
@@ -204,6 +206,13 @@ struct sshconf;
  * must_exist.
  */
 struct sshconf	*sshconf_load(const char *path, int must_exist, char **cause);
+/*
+ * Read the system file after the user's, as ssh does without -F:
+ * $MUSTER_SYSTEM_SSH_CONFIG ("" or "none": no file), else
+ * /etc/ssh/ssh_config. A file that cannot be opened is skipped; -1 with
+ * *cause on a bad line.
+ */
+int		 sshconf_load_system(struct sshconf *, char **cause);
 void		 sshconf_free(struct sshconf *);
 /* Options for one host alias, with OpenSSH's defaults filled in. */
 void		 sshconf_resolve(const struct sshconf *, const char *,

@@ -12,6 +12,10 @@
  * line that included it, applies nothing at all if that line was in a
  * block that did not match, and cannot change the activity of the file
  * that included it.
+ *
+ * As ssh without -F, the system file (/etc/ssh/ssh_config) is read after
+ * the user's when the user's was not named explicitly: its blocks follow
+ * the user's, so the user's values win.
  */
 #include <sys/stat.h>
 
@@ -28,6 +32,7 @@
 
 /* As OpenSSH's READCONF_MAX_DEPTH. */
 #define SSHCONF_MAX_DEPTH		16
+#define SSHCONF_SYSTEM_FILE		"/etc/ssh/ssh_config"
 #define SSHCONF_MAX_IDENTITY_FILES	32
 #define SSHCONF_MAX_KNOWN_HOSTS_FILES	32
 #define SSHCONF_DEFAULT_PORT		22
@@ -46,6 +51,7 @@ enum sshconf_keyword {
 	SSHCONF_KW_IDENTITIESONLY,
 	SSHCONF_KW_IDENTITYAGENT,
 	SSHCONF_KW_USERKNOWNHOSTSFILE,
+	SSHCONF_KW_GLOBALKNOWNHOSTSFILE,
 	SSHCONF_KW_STRICTHOSTKEYCHECKING,
 	SSHCONF_KW_CONNECTTIMEOUT,
 	SSHCONF_KW_PROXYJUMP,
@@ -66,6 +72,7 @@ static const struct {
 	{ "IdentitiesOnly", SSHCONF_KW_IDENTITIESONLY },
 	{ "IdentityAgent", SSHCONF_KW_IDENTITYAGENT },
 	{ "UserKnownHostsFile", SSHCONF_KW_USERKNOWNHOSTSFILE },
+	{ "GlobalKnownHostsFile", SSHCONF_KW_GLOBALKNOWNHOSTSFILE },
 	{ "StrictHostKeyChecking", SSHCONF_KW_STRICTHOSTKEYCHECKING },
 	{ "ConnectTimeout", SSHCONF_KW_CONNECTTIMEOUT },
 	{ "ProxyJump", SSHCONF_KW_PROXYJUMP },
@@ -80,7 +87,7 @@ static const struct {
 struct sshconf_opt {
 	enum sshconf_keyword	  keyword;
 	char			 *value;
-	char			**list;		/* UserKnownHostsFile */
+	char			**list;		/* *KnownHostsFile */
 	size_t			  nlist;
 	int			  number;	/* Port, flags, timeout */
 };
@@ -132,6 +139,8 @@ struct sshconf {
 	size_t			  nfiles;
 
 	char			*home;
+	char			*user_dir;	/* ~/.ssh: relative Include */
+	char			*system_dir;	/* the system file's */
 	char			*local_user;
 	char			*local_host;	/* %l */
 	char			*local_short;	/* %L */
@@ -149,6 +158,7 @@ struct sshconf_state {
 	int			 identities_only;
 	const char		*identity_agent;
 	const struct sshconf_opt *known_hosts;
+	const struct sshconf_opt *global_known_hosts;
 	int			 strict;
 	int			 connect_timeout;
 	const char		*proxy_jump;
@@ -169,11 +179,12 @@ struct sshconf_line {
 	const char	*file;
 	int		 line;
 	int		 depth;
+	const char	*incdir;	/* where a relative Include looks */
 	const char	*keyword;	/* canonical spelling */
 };
 
-static int	sshconf_read(struct sshconf *, const char *, int, int,
-		    char **);
+static int	sshconf_read(struct sshconf *, const char *, const char *,
+		    int, int, char **);
 
 /*
  * Wildcard match as OpenSSH's match_pattern: '*' is any run, '?' any one
@@ -569,7 +580,7 @@ sshconf_include(struct sshconf *conf, const struct sshconf_line *l,
 		else if (argv[i][0] == '~' && argv[i][1] == '/')
 			xasprintf(&pattern, "%s%s", conf->home, argv[i] + 1);
 		else
-			xasprintf(&pattern, "%s/.ssh/%s", conf->home, argv[i]);
+			xasprintf(&pattern, "%s/%s", l->incdir, argv[i]);
 
 		memset(&g, 0, sizeof g);
 		r = glob(pattern, 0, NULL, &g);
@@ -594,8 +605,8 @@ sshconf_include(struct sshconf *conf, const struct sshconf_line *l,
 				globfree(&g);
 				return (-1);
 			}
-			if (sshconf_read(conf, g.gl_pathv[j], l->depth + 1, 0,
-			    cause) != 0) {
+			if (sshconf_read(conf, g.gl_pathv[j], l->incdir,
+			    l->depth + 1, 0, cause) != 0) {
 				globfree(&g);
 				return (-1);
 			}
@@ -716,6 +727,7 @@ sshconf_parse_opt(struct sshconf *conf, const struct sshconf_line *l,
 	}
 	/* A ProxyCommand is a command line: only its first word is kept. */
 	if (argc > 1 && keyword != SSHCONF_KW_USERKNOWNHOSTSFILE &&
+	    keyword != SSHCONF_KW_GLOBALKNOWNHOSTSFILE &&
 	    keyword != SSHCONF_KW_PROXYCOMMAND) {
 		xasprintf(cause, "%s:%d: too many arguments to %s", l->file,
 		    l->line, l->keyword);
@@ -768,6 +780,7 @@ sshconf_parse_opt(struct sshconf *conf, const struct sshconf_line *l,
 		value = (int)n;
 		break;
 	case SSHCONF_KW_USERKNOWNHOSTSFILE:
+	case SSHCONF_KW_GLOBALKNOWNHOSTSFILE:
 		if (argc > SSHCONF_MAX_KNOWN_HOSTS_FILES) {
 			xasprintf(cause, "%s:%d: too many files for %s (more "
 			    "than %d)", l->file, l->line, l->keyword,
@@ -880,10 +893,13 @@ out:
 	return (rc);
 }
 
-/* Read one file (depth 0 is the top one); -1 with *cause. */
+/*
+ * Read one file (depth 0 is a top one, the user's or the system's);
+ * relative Include lines look in incdir. -1 with *cause.
+ */
 static int
-sshconf_read(struct sshconf *conf, const char *path, int depth,
-    int must_exist, char **cause)
+sshconf_read(struct sshconf *conf, const char *path, const char *incdir,
+    int depth, int must_exist, char **cause)
 {
 	struct sshconf_line	 l;
 	struct stat		 sb;
@@ -892,7 +908,7 @@ sshconf_read(struct sshconf *conf, const char *path, int depth,
 	size_t			 size = 0;
 	int			 rc = -1;
 
-	if ((f = fopen(path, "r")) == NULL) {
+	if ((f = fopen(path, "re")) == NULL) {
 		if (errno == ENOENT && !must_exist) {
 			log_debug("%s: %s: not found", __func__, path);
 			return (0);
@@ -930,6 +946,7 @@ sshconf_read(struct sshconf *conf, const char *path, int depth,
 	memset(&l, 0, sizeof l);
 	l.file = file;
 	l.depth = depth;
+	l.incdir = incdir;
 	sshconf_add_block(conf, SSHCONF_BLOCK_FILE, &l);
 	while (getline(&line, &size, f) != -1) {
 		l.line++;
@@ -958,6 +975,7 @@ sshconf_load(const char *path, int must_exist, char **cause)
 
 	conf = xcalloc(1, sizeof *conf);
 	conf->home = sshconf_home();
+	xasprintf(&conf->user_dir, "%s/.ssh", conf->home);
 	conf->local_user = sshconf_local_user();
 	snprintf(conf->uid, sizeof conf->uid, "%lu", (unsigned long)getuid());
 	if (gethostname(host, sizeof host) != 0)
@@ -972,7 +990,8 @@ sshconf_load(const char *path, int must_exist, char **cause)
 		xasprintf(&expanded, "%s%s", conf->home, path + 1);
 		path = expanded;
 	}
-	if (sshconf_read(conf, path, 0, must_exist, cause) != 0) {
+	if (sshconf_read(conf, path, conf->user_dir, 0, must_exist,
+	    cause) != 0) {
 		free(expanded);
 		sshconf_free(conf);
 		return (NULL);
@@ -981,6 +1000,44 @@ sshconf_load(const char *path, int must_exist, char **cause)
 	log_debug("%s: %s: %zu blocks from %zu files", __func__, path,
 	    conf->nblocks, conf->nfiles);
 	return (conf);
+}
+
+/*
+ * Read the system file after the user's: $MUSTER_SYSTEM_SSH_CONFIG if set
+ * ("" or "none" for no file), else /etc/ssh/ssh_config. Relative Include
+ * lines in it look in its own directory (/etc/ssh, as OpenSSH's). A file
+ * that cannot be opened is skipped, as OpenSSH skips it.
+ */
+int
+sshconf_load_system(struct sshconf *conf, char **cause)
+{
+	const char	*path;
+	char		*dir, *slash;
+	int		 rc;
+
+	if ((path = getenv("MUSTER_SYSTEM_SSH_CONFIG")) == NULL)
+		path = SSHCONF_SYSTEM_FILE;
+	if (*path == '\0' || strcmp(path, "none") == 0)
+		return (0);
+	if (access(path, R_OK) != 0) {
+		log_debug("%s: %s: %s, skipped", __func__, path,
+		    strerror(errno));
+		return (0);
+	}
+	dir = xstrdup(path);
+	if ((slash = strrchr(dir, '/')) == NULL) {
+		free(dir);
+		dir = xstrdup(".");
+	} else if (slash == dir)
+		slash[1] = '\0';
+	else
+		*slash = '\0';
+	free(conf->system_dir);
+	conf->system_dir = dir;
+	rc = sshconf_read(conf, path, dir, 0, 0, cause);
+	log_debug("%s: %s: %zu blocks from %zu files in all", __func__, path,
+	    conf->nblocks, conf->nfiles);
+	return (rc);
 }
 
 /* Free a loaded configuration; NULL is fine. */
@@ -1015,6 +1072,8 @@ sshconf_free(struct sshconf *conf)
 		free(conf->files[i]);
 	free(conf->files);
 	free(conf->home);
+	free(conf->user_dir);
+	free(conf->system_dir);
 	free(conf->local_user);
 	free(conf->local_host);
 	free(conf->local_short);
@@ -1149,6 +1208,10 @@ sshconf_apply(const struct sshconf_block *b, struct sshconf_state *st)
 			if (st->known_hosts == NULL)
 				st->known_hosts = o;
 			break;
+		case SSHCONF_KW_GLOBALKNOWNHOSTSFILE:
+			if (st->global_known_hosts == NULL)
+				st->global_known_hosts = o;
+			break;
 		case SSHCONF_KW_STRICTHOSTKEYCHECKING:
 			if (st->strict == -1)
 				st->strict = o->number;
@@ -1185,8 +1248,13 @@ sshconf_walk(const struct sshconf *conf, struct sshconf_state *st)
 		b = &conf->blocks[i];
 		switch (b->type) {
 		case SSHCONF_BLOCK_FILE:
-			if (b->depth == 0)
+			/* A top file (the user's, the system's) starts anew. */
+			if (b->depth == 0) {
+				active = 1;
+				never = 0;
+				depth = 0;
 				break;
+			}
 			/* An included file starts with the includer's state. */
 			saved[depth][0] = active;
 			saved[depth][1] = never;
@@ -1211,6 +1279,25 @@ sshconf_walk(const struct sshconf *conf, struct sshconf_state *st)
 	}
 }
 
+/* The files of a *KnownHostsFile option, or the defaults, expanded. */
+static void
+sshconf_known_hosts(const struct sshconf_opt *o, const char **defaults,
+    size_t ndefaults, const struct sshconf_tokens *t, char ***files,
+    size_t *nfiles)
+{
+	const char	**list = defaults;
+	size_t		  n = ndefaults, i;
+
+	if (o != NULL) {
+		list = (const char **)o->list;
+		n = o->nlist;	/* 0 for "none" */
+	}
+	*nfiles = n;
+	*files = n != 0 ? xcalloc(n, sizeof **files) : NULL;
+	for (i = 0; i < n; i++)
+		(*files)[i] = sshconf_expand(list[i], t, 1);
+}
+
 /* Options for one host alias, with OpenSSH's defaults filled in. */
 void
 sshconf_resolve(const struct sshconf *conf, const char *alias,
@@ -1220,9 +1307,10 @@ sshconf_resolve(const struct sshconf *conf, const char *alias,
 	    "~/.ssh/id_ecdsa", "~/.ssh/id_rsa" };
 	static const char	*default_known[] = { "~/.ssh/known_hosts",
 	    "~/.ssh/known_hosts2" };
+	static const char	*default_global[] = {
+	    "/etc/ssh/ssh_known_hosts", "/etc/ssh/ssh_known_hosts2" };
 	struct sshconf_state	 st;
 	struct sshconf_tokens	 t;
-	const struct sshconf_opt *kh;
 	size_t			 i;
 
 	memset(&st, 0, sizeof st);
@@ -1284,25 +1372,12 @@ sshconf_resolve(const struct sshconf *conf, const char *alias,
 	} else
 		h->identity_agent = sshconf_expand(st.identity_agent, &t, 1);
 
-	if ((kh = st.known_hosts) != NULL) {
-		h->nknown_hosts_files = kh->nlist;
-		if (kh->nlist != 0) {
-			h->known_hosts_files = xcalloc(kh->nlist,
-			    sizeof *h->known_hosts_files);
-		}
-		for (i = 0; i < kh->nlist; i++) {
-			h->known_hosts_files[i] = sshconf_expand(kh->list[i],
-			    &t, 1);
-		}
-	} else {
-		h->nknown_hosts_files = SSHCONF_NITEMS(default_known);
-		h->known_hosts_files = xcalloc(SSHCONF_NITEMS(default_known),
-		    sizeof *h->known_hosts_files);
-		for (i = 0; i < SSHCONF_NITEMS(default_known); i++) {
-			h->known_hosts_files[i] =
-			    sshconf_expand(default_known[i], &t, 1);
-		}
-	}
+	sshconf_known_hosts(st.known_hosts, default_known,
+	    SSHCONF_NITEMS(default_known), &t, &h->known_hosts_files,
+	    &h->nknown_hosts_files);
+	sshconf_known_hosts(st.global_known_hosts, default_global,
+	    SSHCONF_NITEMS(default_global), &t, &h->global_known_hosts_files,
+	    &h->nglobal_known_hosts_files);
 
 	h->strict = st.strict != -1 ? (enum sshconf_strict)st.strict :
 	    SSHCONF_STRICT_YES;
@@ -1330,6 +1405,9 @@ sshconf_host_release(struct sshconf_host *h)
 	for (i = 0; i < h->nknown_hosts_files; i++)
 		free(h->known_hosts_files[i]);
 	free(h->known_hosts_files);
+	for (i = 0; i < h->nglobal_known_hosts_files; i++)
+		free(h->global_known_hosts_files[i]);
+	free(h->global_known_hosts_files);
 	free(h->proxy_jump);
 	free(h->proxy_command);
 	memset(h, 0, sizeof *h);

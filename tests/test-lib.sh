@@ -51,6 +51,9 @@ LC_ALL=C
 TZ=UTC
 TERM=dumb
 export LC_ALL TZ TERM
+# Nor from the machine's /etc/ssh/ssh_config.
+MUSTER_SYSTEM_SSH_CONFIG=none
+export MUSTER_SYSTEM_SSH_CONFIG
 
 TRASH=$(mktemp -d "${TEST_TRASH_ROOT:-${TMPDIR:-/tmp}}/muster-$TEST_NAME.XXXXXX") ||
     { echo "Bail out! cannot create a scratch directory"; exit 1; }

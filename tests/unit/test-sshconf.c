@@ -160,6 +160,11 @@ test_defaults(void **state)
 	want = tsc_home(".ssh/known_hosts2");
 	assert_string_equal(h.known_hosts_files[1], want);
 	free(want);
+	assert_int_equal(h.nglobal_known_hosts_files, 2);
+	assert_string_equal(h.global_known_hosts_files[0],
+	    "/etc/ssh/ssh_known_hosts");
+	assert_string_equal(h.global_known_hosts_files[1],
+	    "/etc/ssh/ssh_known_hosts2");
 	assert_int_equal(h.strict, SSHCONF_STRICT_YES);
 	assert_int_equal(h.connect_timeout, -1);
 	assert_null(h.proxy_jump);
@@ -543,6 +548,109 @@ test_include_errors(void **state)
 	free(path);
 }
 
+/* The system file comes after the user's; a new top file starts anew. */
+static void
+test_system_file(void **state)
+{
+	struct sshconf		*conf;
+	struct sshconf_host	 h;
+	char			*path, *sys, *cause = NULL, *want;
+
+	(void)state;
+	sys = tsc_write("etc/ssh_config",
+	    "Include sys.d/*.conf\n"
+	    "Host *\n"
+	    "  SendEnv LANG LC_*\n"
+	    "  HashKnownHosts yes\n"
+	    "  GSSAPIAuthentication yes\n"
+	    "  User sysuser\n"
+	    "  Port 2222\n"
+	    "  GlobalKnownHostsFile /sys/kh1 /sys/kh2\n");
+	free(tsc_write("etc/sys.d/a.conf", "Host web*\n  HostName %h.sys\n"));
+	/* The user's file ends inside a block that does not match. */
+	path = tsc_write(".ssh/config", "Host web1\n  Port 1\n"
+	    "Host nomatch\n  User nobody\n");
+	setenv("MUSTER_SYSTEM_SSH_CONFIG", sys, 1);
+	conf = sshconf_load(path, 1, &cause);
+	assert_non_null(conf);
+	assert_int_equal(sshconf_load_system(conf, &cause), 0);
+
+	sshconf_resolve(conf, "web1", &h);
+	assert_int_equal(h.port, 1);		/* the user's wins */
+	assert_string_equal(h.user, "sysuser");	/* despite "Host nomatch" */
+	assert_string_equal(h.hostname, "web1.sys");	/* relative Include */
+	assert_int_equal(h.nglobal_known_hosts_files, 2);
+	assert_string_equal(h.global_known_hosts_files[0], "/sys/kh1");
+	assert_string_equal(h.global_known_hosts_files[1], "/sys/kh2");
+	sshconf_host_release(&h);
+	sshconf_resolve(conf, "db1", &h);
+	assert_int_equal(h.port, 2222);
+	assert_string_equal(h.hostname, "db1");
+	sshconf_host_release(&h);
+	sshconf_free(conf);
+
+	/* "none", a missing file, an unreadable one: no system file. */
+	setenv("MUSTER_SYSTEM_SSH_CONFIG", "none", 1);
+	conf = sshconf_load(path, 1, &cause);
+	assert_int_equal(sshconf_load_system(conf, &cause), 0);
+	sshconf_resolve(conf, "db1", &h);
+	assert_int_equal(h.port, 22);
+	sshconf_host_release(&h);
+	sshconf_free(conf);
+	want = tsc_home("etc/missing");
+	setenv("MUSTER_SYSTEM_SSH_CONFIG", want, 1);
+	conf = sshconf_load(path, 1, &cause);
+	assert_int_equal(sshconf_load_system(conf, &cause), 0);
+	sshconf_free(conf);
+	free(want);
+
+	/* A bad line in it names it. */
+	free(tsc_write("etc/ssh_config", "Host *\n  Port none\n"));
+	setenv("MUSTER_SYSTEM_SSH_CONFIG", sys, 1);
+	conf = sshconf_load(path, 1, &cause);
+	assert_int_equal(sshconf_load_system(conf, &cause), -1);
+	xasprintf(&want, "%s:2: bad Port 'none' (1 to 65535)", sys);
+	assert_string_equal(cause, want);
+	free(want);
+	free(cause);
+	sshconf_free(conf);
+	unsetenv("MUSTER_SYSTEM_SSH_CONFIG");
+	free(sys);
+	free(path);
+}
+
+/* GlobalKnownHostsFile: first value wins, tokens, none. */
+static void
+test_global_known_hosts(void **state)
+{
+	struct sshconf		*conf;
+	struct sshconf_host	 h;
+
+	(void)state;
+	conf = tsc_load("Host a\n  GlobalKnownHostsFile none\n"
+	    "Host b\n  GlobalKnownHostsFile /g/%h \"/g/two words\"\n"
+	    "Host *\n  GlobalKnownHostsFile /g/late\n");
+	sshconf_resolve(conf, "a", &h);
+	assert_int_equal(h.nglobal_known_hosts_files, 0);
+	assert_null(h.global_known_hosts_files);
+	assert_int_equal(h.nknown_hosts_files, 2);
+	sshconf_host_release(&h);
+	sshconf_resolve(conf, "b", &h);
+	assert_int_equal(h.nglobal_known_hosts_files, 2);
+	assert_string_equal(h.global_known_hosts_files[0], "/g/b");
+	assert_string_equal(h.global_known_hosts_files[1], "/g/two words");
+	sshconf_host_release(&h);
+	sshconf_resolve(conf, "c", &h);
+	assert_int_equal(h.nglobal_known_hosts_files, 1);
+	assert_string_equal(h.global_known_hosts_files[0], "/g/late");
+	sshconf_host_release(&h);
+	sshconf_free(conf);
+	tsc_load_error("GlobalKnownHostsFile /a none\n",
+	    "1: GlobalKnownHostsFile none must be alone");
+	tsc_load_error("GlobalKnownHostsFile /a/%z\n",
+	    "1: unknown token %z in GlobalKnownHostsFile");
+}
+
 static void
 test_syntax(void **state)
 {
@@ -792,6 +900,8 @@ main(void)
 		cmocka_unit_test(test_match),
 		cmocka_unit_test(test_include),
 		cmocka_unit_test(test_include_errors),
+		cmocka_unit_test(test_system_file),
+		cmocka_unit_test(test_global_known_hosts),
 		cmocka_unit_test(test_syntax),
 		cmocka_unit_test(test_errors),
 		cmocka_unit_test(test_expansion),

@@ -1,0 +1,103 @@
+#!/bin/sh
+test_description='known_hosts fails closed, accept-new appends whole lines, the system ssh_config and Include bounds'
+TEST_OWN_FLEET=1
+TEST_FLEET_N=12
+. "$(dirname "$0")/test-lib.sh"
+
+fleet_addr() {
+	awk -v h="$1" '$1 == "Host" { on = ($2 == h) } on && $1 == "HostName" { print $2; exit }' \
+	    "$FLEET_DIR/ssh_config"
+}
+a1=$(fleet_addr node0001)
+
+# Another ED25519 key (node0001 reinstalled, or an impostor) and an ECDSA one.
+ssh-keygen -q -t ed25519 -N "" -f otherkey
+ssh-keygen -q -t ecdsa -N "" -f otherecdsa
+printf "[%s]:%s %s\n" "$a1" "$FLEET_PORT" "$(cut -d" " -f1,2 otherkey.pub)" >changed.orig
+printf "[%s]:%s %s\n" "$a1" "$FLEET_PORT" "$(cut -d" " -f1,2 otherecdsa.pub)" >othertype.orig
+grep "^\[$a1\]:" "$FLEET_DIR/known_hosts" >right.orig
+
+# The shell command leaves a marker named after the host's address: proof
+# that something ran there.
+mark='set -- $SSH_CONNECTION; touch '"$TRASH"'/ran.$3'
+
+# an FILE KEYWORD-LINES...: an ssh_config whose node0001 block comes first.
+an() {
+	f=$1
+	shift
+	{
+		printf "Host node0001\n"
+		for l in "$@"; do printf "\t%s\n" "$l"; done
+		cat "$FLEET_DIR/ssh_config"
+	} >"$f"
+}
+
+test_expect_success 'GlobalKnownHostsFile is read: a key there matches' '
+	: >empty &&
+	cp right.orig global &&
+	an an.conf "UserKnownHostsFile $TRASH/empty" "GlobalKnownHostsFile $TRASH/none $TRASH/global" &&
+	"$MUSTER" --ssh-config an.conf -w node0001 ping >out &&
+	test_grep "Nodes: 1 / 1" out
+'
+
+test_expect_success 'accept-new adds nothing when the global file holds a changed key' '
+	: >empty &&
+	cp changed.orig global &&
+	an an.conf "UserKnownHostsFile $TRASH/empty" "GlobalKnownHostsFile $TRASH/global" \
+	    "StrictHostKeyChecking accept-new" &&
+	rm -f ran.* &&
+	test_expect_code 3 "$MUSTER" --ssh-config an.conf -w node0001 --json shell "$mark" >out.json &&
+	test ! -e "ran.$a1" &&
+	test ! -s empty &&
+	jq -e --arg f "$TRASH/global" ".results[0].status == \"hostkey\" and (.results[0].statusmsg | contains(\$f))" out.json
+'
+
+# home CONFIG-LINES...: ~/.ssh/config for alias h1 -> node0001.
+home() {
+	mkdir -p "$HOME/.ssh" &&
+	{
+		printf "Host h1\n\tHostName %s\n\tPort %s\n" "$a1" "$FLEET_PORT"
+		for l in "$@"; do printf "\t%s\n" "$l"; done
+	} >"$HOME/.ssh/config"
+}
+
+test_expect_success 'the system ssh_config is read after the user file' '
+	home &&
+	mkdir -p sys/ssh_config.d &&
+	# Debian 12 default, its Include made relative (to the file'"'"'s directory).
+	cat >sys/ssh_config <<-EOF &&
+	Include ssh_config.d/*.conf
+	Host *
+	    SendEnv LANG LC_*
+	    HashKnownHosts yes
+	    GSSAPIAuthentication yes
+	    Port 1
+	    IdentityAgent none
+	    UserKnownHostsFile $FLEET_DIR/known_hosts
+	    GlobalKnownHostsFile none
+	EOF
+	printf "Host *\n\tIdentityFile %s\n" "$FLEET_DIR/keys/fleet" \
+	    >sys/ssh_config.d/10-fleet.conf &&
+	MUSTER_SYSTEM_SSH_CONFIG=$TRASH/sys/ssh_config "$MUSTER" -w h1 ping >out &&
+	test_grep "Nodes: 1 / 1" out
+'
+
+test_expect_success 'with --ssh-config (ssh -F) the system file is not read' '
+	home &&
+	test_expect_code 3 env MUSTER_SYSTEM_SSH_CONFIG=$TRASH/sys/ssh_config \
+	    "$MUSTER" --ssh-config "$HOME/.ssh/config" -w h1 ping --json >out.json &&
+	jq -e ".results[0].status != \"ok\"" out.json &&
+	test_expect_code 3 env MUSTER_SYSTEM_SSH_CONFIG=$TRASH/sys/ssh_config \
+	    MUSTER_SSH_CONFIG="$HOME/.ssh/config" "$MUSTER" -w h1 ping >/dev/null
+'
+
+test_expect_success 'a bad system ssh_config names itself; "none" skips it' '
+	home &&
+	printf "Host *\n\tStrictHostKeyChecking sometimes\n" >badsys.conf &&
+	test_expect_code 64 env MUSTER_SYSTEM_SSH_CONFIG=$TRASH/badsys.conf \
+	    "$MUSTER" -w h1 ping 2>err &&
+	test_grep "^muster: $TRASH/badsys.conf:2: bad StrictHostKeyChecking" err &&
+	test_expect_code 3 env MUSTER_SYSTEM_SSH_CONFIG=none "$MUSTER" -w h1 ping >/dev/null
+'
+
+test_done
