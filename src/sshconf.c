@@ -15,7 +15,9 @@
  *
  * As ssh without -F, the system file (/etc/ssh/ssh_config) is read after
  * the user's when the user's was not named explicitly: its blocks follow
- * the user's, so the user's values win.
+ * the user's, so the user's values win. The number of files read through
+ * Include is bounded, as well as their depth: a fan-out of includes
+ * (each file including several others) would otherwise grow without end.
  */
 #include <sys/stat.h>
 
@@ -32,6 +34,8 @@
 
 /* As OpenSSH's READCONF_MAX_DEPTH. */
 #define SSHCONF_MAX_DEPTH		16
+/* Files read through Include, in all, per load (OpenSSH has no bound). */
+#define SSHCONF_MAX_INCLUDES		256
 #define SSHCONF_SYSTEM_FILE		"/etc/ssh/ssh_config"
 #define SSHCONF_MAX_IDENTITY_FILES	32
 #define SSHCONF_MAX_KNOWN_HOSTS_FILES	32
@@ -137,6 +141,7 @@ struct sshconf {
 	size_t			 nblocks;
 	char			**files;
 	size_t			  nfiles;
+	size_t			  nincluded;	/* files read by Include */
 
 	char			*home;
 	char			*user_dir;	/* ~/.ssh: relative Include */
@@ -602,6 +607,13 @@ sshconf_include(struct sshconf *conf, const struct sshconf_line *l,
 				xasprintf(cause, "%s:%d: Include nested too "
 				    "deeply (more than %d)", l->file, l->line,
 				    SSHCONF_MAX_DEPTH);
+				globfree(&g);
+				return (-1);
+			}
+			if (++conf->nincluded > SSHCONF_MAX_INCLUDES) {
+				xasprintf(cause, "%s:%d: Include: too many "
+				    "files included (more than %d in all)",
+				    l->file, l->line, SSHCONF_MAX_INCLUDES);
 				globfree(&g);
 				return (-1);
 			}

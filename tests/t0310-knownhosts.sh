@@ -52,6 +52,24 @@ test_expect_success 'accept-new adds nothing when the global file holds a change
 	jq -e --arg f "$TRASH/global" ".results[0].status == \"hostkey\" and (.results[0].statusmsg | contains(\$f))" out.json
 '
 
+test_expect_success 'an Include fan-out stops at a bound, with FILE:LINE' '
+	mkdir -p fan &&
+	for l in 0 1 2 3 4 5 6 7 8 9 10 11; do
+		for i in 0 1 2 3; do
+			if [ $l -lt 11 ]; then
+				printf "Include %s/fan/l%d-*.conf\nUser u%d\n" "$TRASH" $((l + 1)) $l
+			else
+				printf "User last\n"
+			fi >fan/l$l-$i.conf
+		done
+	done &&
+	printf "Host *\n\tInclude %s/fan/l0-*.conf\n" "$TRASH" >fan.conf &&
+	test_expect_code 64 timeout 20 "$MUSTER" --ssh-config fan.conf -w node0001 ping 2>err &&
+	cat err &&
+	test $(wc -l <err) -eq 1 &&
+	test_grep "^muster: $TRASH/fan/l[0-9]*-[0-3].conf:1: Include: too many files included (more than 256 in all)$" err
+'
+
 # home CONFIG-LINES...: ~/.ssh/config for alias h1 -> node0001.
 home() {
 	mkdir -p "$HOME/.ssh" &&

@@ -548,6 +548,61 @@ test_include_errors(void **state)
 	free(path);
 }
 
+/* Includes that fan out (each file including several) stop at a bound. */
+static void
+test_include_fanout(void **state)
+{
+	struct sshconf	*conf;
+	char		 rel[64], body[256], *path, *cause = NULL, *want;
+	int		 level, i;
+
+	(void)state;
+	/* 12 levels of 4 files, each including the 4 of the next level. */
+	for (level = 0; level < 12; level++) {
+		if (level < 11) {
+			snprintf(body, sizeof body, "Include fan/l%d-*.conf\n"
+			    "Port %d\n", level + 1, 1000 + level);
+		} else
+			snprintf(body, sizeof body, "Port 1\n");
+		for (i = 0; i < 4; i++) {
+			snprintf(rel, sizeof rel, ".ssh/fan/l%d-%d.conf",
+			    level, i);
+			free(tsc_write(rel, body));
+		}
+	}
+	path = tsc_write(".ssh/config", "Host *\n  Include fan/l0-*.conf\n");
+	conf = sshconf_load(path, 1, &cause);
+	assert_null(conf);
+	/* Depth first: the 257th file is read from deep in the tree. */
+	want = tsc_home(".ssh/fan/l");
+	assert_non_null(cause);
+	if (strncmp(cause, want, strlen(want)) != 0 ||
+	    strstr(cause, ":1: Include: too many files included (more than "
+	    "256 in all)") == NULL)
+		fail_msg("unexpected cause: %s", cause);
+	free(want);
+	free(cause);
+	free(path);
+
+	/* Many includes of one small file in all, below the bound, are fine. */
+	free(tsc_write(".ssh/small.conf", "User u\n"));
+	{
+		char	*big = NULL;
+		size_t	 len = 0;
+		FILE	*f = open_memstream(&big, &len);
+
+		for (i = 0; i < 200; i++)
+			fprintf(f, "Host h%d\n  Include small.conf\n", i);
+		fclose(f);
+		path = tsc_write(".ssh/config", big);
+		free(big);
+	}
+	conf = sshconf_load(path, 1, &cause);
+	assert_non_null(conf);
+	sshconf_free(conf);
+	free(path);
+}
+
 /* The system file comes after the user's; a new top file starts anew. */
 static void
 test_system_file(void **state)
@@ -900,6 +955,7 @@ main(void)
 		cmocka_unit_test(test_match),
 		cmocka_unit_test(test_include),
 		cmocka_unit_test(test_include_errors),
+		cmocka_unit_test(test_include_fanout),
 		cmocka_unit_test(test_system_file),
 		cmocka_unit_test(test_global_known_hosts),
 		cmocka_unit_test(test_syntax),
