@@ -916,25 +916,29 @@ sshconf_read(struct sshconf *conf, const char *path, const char *incdir,
 	struct sshconf_line	 l;
 	struct stat		 sb;
 	FILE			*f;
+	const char		*what;
 	char			*line = NULL, *file;
 	size_t			 size = 0;
 	int			 rc = -1;
 
+	/* A top file names itself as what it is, as the user gave it. */
+	what = depth == 0 ? "ssh_config " : "";
 	if ((f = fopen(path, "re")) == NULL) {
 		if (errno == ENOENT && !must_exist) {
 			log_debug("%s: %s: not found", __func__, path);
 			return (0);
 		}
-		xasprintf(cause, "%s: %s", path, strerror(errno));
+		xasprintf(cause, "%s%s: %s", what, path, strerror(errno));
 		return (-1);
 	}
 	if (fstat(fileno(f), &sb) != 0) {
-		xasprintf(cause, "%s: %s", path, strerror(errno));
+		xasprintf(cause, "%s%s: %s", what, path, strerror(errno));
 		goto out;
 	}
 	if (!S_ISREG(sb.st_mode)) {
 		if (depth == 0) {
-			xasprintf(cause, "%s: not a regular file", path);
+			xasprintf(cause, "%s%s: not a regular file", what,
+			    path);
 			goto out;
 		}
 		log_debug("%s: %s: not a regular file, skipped", __func__,
@@ -967,7 +971,7 @@ sshconf_read(struct sshconf *conf, const char *path, const char *incdir,
 			goto out;
 	}
 	if (ferror(f)) {
-		xasprintf(cause, "%s: %s", path, strerror(errno));
+		xasprintf(cause, "%s%s: %s", what, path, strerror(errno));
 		goto out;
 	}
 	rc = 0;

@@ -118,4 +118,12 @@ test_expect_success 'a bad system ssh_config names itself; "none" skips it' '
 	test_expect_code 3 env MUSTER_SYSTEM_SSH_CONFIG=none "$MUSTER" -w h1 ping >/dev/null
 '
 
+test_expect_success 'a missing --ssh-config or $MUSTER_SSH_CONFIG names itself, exit 64' '
+	test_expect_code 64 "$MUSTER" --ssh-config /x/y -w h1 ping 2>err &&
+	echo "muster: ssh_config /x/y: No such file or directory" >want &&
+	test_cmp want err &&
+	test_expect_code 64 env MUSTER_SSH_CONFIG=/x/y "$MUSTER" -w h1 ping 2>err &&
+	test_cmp want err
+'
+
 test_done

@@ -171,9 +171,9 @@ test_defaults(void **state)
 	sshconf_host_release(&h);
 	sshconf_free(conf);
 
-	/* Missing and required. */
+	/* Missing and required: named as the ssh_config it should be. */
 	assert_null(sshconf_load(path, 1, &cause));
-	xasprintf(&want, "%s: No such file or directory", path);
+	xasprintf(&want, "ssh_config %s: No such file or directory", path);
 	assert_string_equal(cause, want);
 	free(want);
 	free(cause);
