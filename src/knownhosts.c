@@ -6,6 +6,14 @@
  * type it does not know) is skipped rather than losing the rest of the
  * file, as libssh2_knownhost_readfile() would. The collections belong to
  * a session that never connects; libssh2 uses it only for allocation.
+ *
+ * Failing closed: the files are read before the fan-out starts
+ * (knownhosts_load), while descriptors are plentiful. A file that is
+ * missing counts as empty; a file that exists but cannot be read (EACCES,
+ * EISDIR, EMFILE...) is remembered as unreadable, read again at each use,
+ * and fails every host that depends on it while it stays unreadable: an
+ * unreadable file could hold the key that proves a host changed, so it is
+ * never taken as empty.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -19,6 +27,7 @@
 struct knownhosts_file {
 	char			*path;
 	LIBSSH2_KNOWNHOSTS	*kh;
+	int			 error;	/* errno of the last read, or 0 */
 };
 
 struct knownhosts {
@@ -91,29 +100,30 @@ knownhosts_free(struct knownhosts *k)
 	free(k);
 }
 
-/* The collection for one file, read on first use. */
-static LIBSSH2_KNOWNHOSTS *
-knownhosts_file(struct knownhosts *k, const char *path)
+/* (Re)read a file into a fresh collection; f->error says how it went. */
+static void
+knownhosts_read(struct knownhosts *k, struct knownhosts_file *f)
 {
-	struct knownhosts_file	*f;
-	FILE			*fp;
-	char			*line = NULL;
-	size_t			 size = 0, i, bad = 0;
-	ssize_t			 n;
+	FILE	*fp;
+	char	*line = NULL;
+	size_t	 size = 0, bad = 0;
+	ssize_t	 n;
 
-	for (i = 0; i < k->nfiles; i++) {
-		if (strcmp(k->files[i].path, path) == 0)
-			return (k->files[i].kh);
-	}
-	k->files = xreallocarray(k->files, k->nfiles + 1, sizeof *k->files);
-	f = &k->files[k->nfiles++];
-	f->path = xstrdup(path);
+	if (f->kh != NULL)
+		libssh2_knownhost_free(f->kh);
 	if ((f->kh = libssh2_knownhost_init(k->session)) == NULL)
 		fatalx("libssh2_knownhost_init failed");
-	if ((fp = fopen(path, "r")) == NULL) {
-		log_debug("%s: %s: %s", __func__, path, strerror(errno));
-		return (f->kh);
+	f->error = 0;
+	if ((fp = fopen(f->path, "re")) == NULL) {
+		if (errno == ENOENT) {
+			log_debug("%s: %s: not found", __func__, f->path);
+			return;
+		}
+		f->error = errno;
+		log_debug("%s: %s: %s", __func__, f->path, strerror(errno));
+		return;
 	}
+	errno = 0;
 	while ((n = getline(&line, &size, fp)) != -1) {
 		if (n == 0 || line[0] == '#' || line[0] == '\n')
 			continue;
@@ -121,11 +131,56 @@ knownhosts_file(struct knownhosts *k, const char *path)
 		    LIBSSH2_KNOWNHOST_FILE_OPENSSH) != 0)
 			bad++;
 	}
+	/* A directory opens, then fails to read (EISDIR). */
+	if (ferror(fp)) {
+		f->error = errno != 0 ? errno : EIO;
+		log_debug("%s: %s: %s", __func__, f->path,
+		    strerror(f->error));
+		libssh2_knownhost_free(f->kh);
+		if ((f->kh = libssh2_knownhost_init(k->session)) == NULL)
+			fatalx("libssh2_knownhost_init failed");
+	}
 	free(line);
 	fclose(fp);
 	if (bad > 0)
-		log_debug("%s: %s: %zu lines skipped", __func__, path, bad);
-	return (f->kh);
+		log_debug("%s: %s: %zu lines skipped", __func__, f->path, bad);
+}
+
+/*
+ * The entry for one file, read on first use; a file that could not be
+ * read is read again rather than taken as empty.
+ */
+static struct knownhosts_file *
+knownhosts_file(struct knownhosts *k, const char *path)
+{
+	struct knownhosts_file	*f;
+	size_t			 i;
+
+	for (i = 0; i < k->nfiles; i++) {
+		f = &k->files[i];
+		if (strcmp(f->path, path) == 0) {
+			if (f->error != 0)
+				knownhosts_read(k, f);
+			return (f);
+		}
+	}
+	k->files = xreallocarray(k->files, k->nfiles + 1, sizeof *k->files);
+	f = &k->files[k->nfiles++];
+	memset(f, 0, sizeof *f);
+	f->path = xstrdup(path);
+	knownhosts_read(k, f);
+	return (f);
+}
+
+/* Read every known_hosts file of a host now, before the fan-out. */
+void
+knownhosts_load(struct knownhosts *k, const struct sshconf_host *conf)
+{
+	const char	*path;
+	size_t		 i;
+
+	for (i = 0; (path = knownhosts_path(conf, i)) != NULL; i++)
+		knownhosts_file(k, path);
 }
 
 /* Check key against one collection. */
@@ -145,18 +200,18 @@ knownhosts_check_one(LIBSSH2_KNOWNHOSTS *kh, const struct sshconf_host *conf,
 char *
 knownhosts_algorithms(struct knownhosts *k, const struct sshconf_host *conf)
 {
-	LIBSSH2_KNOWNHOSTS	*kh;
+	struct knownhosts_file	*f;
 	int			 known[KNOWNHOSTS_NTYPES] = { 0 };
 	size_t			 i, j, nknown = 0, len = 0;
 	const char		*path;
 	char			*s;
 
 	for (j = 0; (path = knownhosts_path(conf, j)) != NULL; j++) {
-		kh = knownhosts_file(k, path);
+		f = knownhosts_file(k, path);
 		for (i = 0; i < KNOWNHOSTS_NTYPES; i++) {
 			/* A dummy key tells whether a key of the type exists. */
-			if (!known[i] && knownhosts_check_one(kh, conf, "?", 1,
-			    knownhosts_types[i].bits) ==
+			if (!known[i] && knownhosts_check_one(f->kh, conf,
+			    "?", 1, knownhosts_types[i].bits) ==
 			    LIBSSH2_KNOWNHOST_CHECK_MISMATCH) {
 				known[i] = 1;
 				nknown++;
@@ -207,31 +262,59 @@ knownhosts_bits(int type, const char **name)
 	return (LIBSSH2_KNOWNHOST_KEY_UNKNOWN);
 }
 
-/* Check a host key against every known_hosts file of the host. */
+/*
+ * Check a host key against every known_hosts file of the host, user's and
+ * global. Any key on record for the host that is not this one, of this
+ * type or another, is a changed key: accept-new must never add a key for a
+ * host that has another. A file that cannot be read fails the check.
+ */
 enum knownhosts_result
 knownhosts_check(struct knownhosts *k, const struct sshconf_host *conf,
     const char *key, size_t len, int type, char **cause)
 {
-	LIBSSH2_KNOWNHOSTS	*kh;
-	const char		*tname, *bad = NULL, *path;
+	struct knownhosts_file	*f;
+	const char		*tname, *bad = NULL, *other = NULL, *path;
 	char			*name;
 	size_t			 i;
 	int			 bits, rc;
 
 	*cause = NULL;
 	bits = knownhosts_bits(type, &tname);
+	name = knownhosts_name(conf);
 	for (i = 0; (path = knownhosts_path(conf, i)) != NULL; i++) {
-		kh = knownhosts_file(k, path);
-		rc = knownhosts_check_one(kh, conf, key, len, bits);
-		if (rc == LIBSSH2_KNOWNHOST_CHECK_MATCH)
+		f = knownhosts_file(k, path);
+		if (f->error != 0) {
+			xasprintf(cause, "cannot read known_hosts file %s: %s;"
+			    " the host key of %s cannot be verified, nothing"
+			    " was run", path, strerror(f->error), name);
+			free(name);
+			return (KNOWNHOSTS_UNREADABLE);
+		}
+	}
+	for (i = 0; (path = knownhosts_path(conf, i)) != NULL; i++) {
+		f = knownhosts_file(k, path);
+		rc = knownhosts_check_one(f->kh, conf, key, len, bits);
+		if (rc == LIBSSH2_KNOWNHOST_CHECK_MATCH) {
+			free(name);
 			return (KNOWNHOSTS_MATCH);
+		}
 		if (rc == LIBSSH2_KNOWNHOST_CHECK_MISMATCH && bad == NULL)
 			bad = path;
+		/* Key type 0 matches a key of any type. */
+		if (other == NULL && knownhosts_check_one(f->kh, conf, "?", 1,
+		    0) == LIBSSH2_KNOWNHOST_CHECK_MISMATCH)
+			other = path;
 	}
-	name = knownhosts_name(conf);
 	if (bad != NULL) {
 		xasprintf(cause, "host key for %s has changed (%s key differs"
 		    " from %s); nothing was run", name, tname, bad);
+		free(name);
+		return (KNOWNHOSTS_MISMATCH);
+	}
+	if (other != NULL) {
+		xasprintf(cause, "host key for %s has changed (the server's"
+		    " key is %s, %s holds a key of another type); nothing"
+		    " was run", name, tname, other);
 		free(name);
 		return (KNOWNHOSTS_MISMATCH);
 	}
@@ -249,7 +332,7 @@ int
 knownhosts_add(struct knownhosts *k, const struct sshconf_host *conf,
     const char *key, size_t len, int type)
 {
-	LIBSSH2_KNOWNHOSTS		*kh;
+	struct knownhosts_file		*f;
 	struct libssh2_knownhost	*entry;
 	const char			*tname;
 	char				*name, line[8192];
@@ -260,14 +343,14 @@ knownhosts_add(struct knownhosts *k, const struct sshconf_host *conf,
 	if (conf->nknown_hosts_files == 0)
 		return (-1);
 	bits = knownhosts_bits(type, &tname);
-	kh = knownhosts_file(k, conf->known_hosts_files[0]);
+	f = knownhosts_file(k, conf->known_hosts_files[0]);
 	name = knownhosts_name(conf);
-	if (libssh2_knownhost_addc(kh, name, NULL, key, len, NULL, 0,
+	if (libssh2_knownhost_addc(f->kh, name, NULL, key, len, NULL, 0,
 	    LIBSSH2_KNOWNHOST_TYPE_PLAIN | LIBSSH2_KNOWNHOST_KEYENC_RAW | bits,
 	    &entry) != 0)
 		goto out;
-	if (libssh2_knownhost_writeline(kh, entry, line, sizeof line, &outlen,
-	    LIBSSH2_KNOWNHOST_FILE_OPENSSH) != 0)
+	if (libssh2_knownhost_writeline(f->kh, entry, line, sizeof line,
+	    &outlen, LIBSSH2_KNOWNHOST_FILE_OPENSSH) != 0)
 		goto out;
 	if ((fp = fopen(conf->known_hosts_files[0], "a")) == NULL) {
 		log_warn("cannot record the host key of %s in %s", name,

@@ -407,17 +407,22 @@ void	 sshagent_ids_free(struct sshagent_id *, size_t);
 
 /* knownhosts.c */
 /*
- * known_hosts files, each read once per run. Check answers with the
- * outcome and a message for the user.
+ * known_hosts files, each read once per run (a file that exists but cannot
+ * be read is read again at each use, never taken as empty). Check answers
+ * with the outcome and a message for the user.
  */
 enum knownhosts_result {
 	KNOWNHOSTS_MATCH,
-	KNOWNHOSTS_MISMATCH,
-	KNOWNHOSTS_NOTFOUND,
+	KNOWNHOSTS_MISMATCH,	/* another key on record, of any type */
+	KNOWNHOSTS_NOTFOUND,	/* no key at all on record for the host */
+	KNOWNHOSTS_UNREADABLE,	/* a file of the host cannot be read */
 };
 struct knownhosts;
 struct knownhosts *knownhosts_new(void);
 void		 knownhosts_free(struct knownhosts *);
+/* Read the host's files now (before the fan-out, while descriptors last). */
+void		 knownhosts_load(struct knownhosts *,
+		     const struct sshconf_host *);
 /*
  * The host key algorithms to prefer for host:port, those known_hosts
  * holds first (as OpenSSH orders them); a new string, or NULL for
@@ -425,7 +430,10 @@ void		 knownhosts_free(struct knownhosts *);
  */
 char		*knownhosts_algorithms(struct knownhosts *,
 		     const struct sshconf_host *);
-/* Check a host key; on MISMATCH/NOTFOUND *cause says what (allocated). */
+/*
+ * Check a host key against the user's and the global files; on anything
+ * but MATCH *cause says what (allocated).
+ */
 enum knownhosts_result knownhosts_check(struct knownhosts *,
 		     const struct sshconf_host *, const char *, size_t, int,
 		     char **);

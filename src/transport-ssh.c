@@ -410,6 +410,7 @@ host_ssh_hostkey(struct host *h)
 		}
 		__attribute__((fallthrough));
 	case KNOWNHOSTS_MISMATCH:
+	case KNOWNHOSTS_UNREADABLE:
 		if (h->conf.strict == SSHCONF_STRICT_NO) {
 			log_debug("%s: %s: %s (StrictHostKeyChecking no)",
 			    __func__, h->name, cause);
@@ -725,6 +726,7 @@ static int
 transport_ssh_init(struct run *r, char **cause)
 {
 	const char	*p;
+	size_t		 i;
 
 	for (p = r->agent_path; *p != '\0'; p++) {
 		/* The path reaches the remote shell: allow no syntax. */
@@ -742,6 +744,9 @@ transport_ssh_init(struct run *r, char **cause)
 	}
 	r->keyring = keyring_new();
 	r->knownhosts = knownhosts_new();
+	/* Now, while descriptors are plentiful, not mid fan-out. */
+	for (i = 0; i < r->nhosts; i++)
+		knownhosts_load(r->knownhosts, &r->hosts[i]->conf);
 	return (0);
 }
 

@@ -32,6 +32,61 @@ an() {
 	} >"$f"
 }
 
+test_expect_success 'accept-new refuses a changed key when descriptors run out' '
+	an an.conf "UserKnownHostsFile $TRASH/kh" "GlobalKnownHostsFile none" \
+	    "StrictHostKeyChecking accept-new" &&
+	: >failed &&
+	for n in 8 9 10 11 12 13 14 15 16 17 18 19 20 24 32; do
+		cp changed.orig kh && rm -f ran.* &&
+		rc=0 &&
+		(ulimit -n $n; exec "$MUSTER" --ssh-config an.conf -w "node[0001-0012]" \
+		    -c 12 --json shell "$mark") >out.json 2>err || rc=$?
+		echo "ulimit -n $n: exit $rc" && cat err &&
+		jq -c ".results[0] | [.host, .status, .statusmsg]" out.json || :
+		test ! -e "ran.$a1" || echo "$n: ran on node0001" >>failed
+		cmp -s changed.orig kh || echo "$n: appended to kh" >>failed
+		jq -e --arg f "$TRASH/kh" ".results[0].host == \"node0001\" and
+		    .results[0].status == \"hostkey\" and
+		    (.results[0].statusmsg | contains(\$f))" out.json >/dev/null ||
+		    echo "$n: not hostkey naming kh" >>failed
+		test "$rc" = 3 || echo "$n: exit $rc" >>failed
+	done
+	cat failed &&
+	test ! -s failed
+'
+
+test_expect_success 'a known_hosts file that cannot be read fails its hosts (accept-new)' '
+	mkdir khdir &&
+	cp right.orig kh &&
+	an an.conf "UserKnownHostsFile $TRASH/khdir $TRASH/kh" "GlobalKnownHostsFile none" \
+	    "StrictHostKeyChecking accept-new" &&
+	rm -f ran.* &&
+	test_expect_code 3 "$MUSTER" --ssh-config an.conf -w node0001 --json shell "$mark" >out.json &&
+	test ! -e "ran.$a1" &&
+	test_cmp right.orig kh &&
+	test -z "$(ls khdir)" &&
+	jq -e ".results[0].status == \"hostkey\"" out.json &&
+	jq -e --arg f "$TRASH/khdir" ".results[0].statusmsg | contains(\$f) and contains(\"Is a directory\")" out.json
+'
+
+test_expect_success 'a known_hosts file that cannot be read is not "no host key known" (yes)' '
+	an an.conf "UserKnownHostsFile $TRASH/khdir" "GlobalKnownHostsFile none" &&
+	test_expect_code 3 "$MUSTER" --ssh-config an.conf -w node0001 --json ping >out.json &&
+	jq -e ".results[0].status == \"hostkey\"" out.json &&
+	jq -e --arg f "$TRASH/khdir" ".results[0].statusmsg | contains(\$f) and contains(\"Is a directory\") and (contains(\"no ED25519\") | not)" out.json
+'
+
+test_expect_success 'an unreadable GlobalKnownHostsFile fails its hosts too' '
+	: >empty &&
+	an an.conf "UserKnownHostsFile $TRASH/empty" "GlobalKnownHostsFile $TRASH/khdir" \
+	    "StrictHostKeyChecking accept-new" &&
+	rm -f ran.* &&
+	test_expect_code 3 "$MUSTER" --ssh-config an.conf -w node0001 --json shell "$mark" >out.json &&
+	test ! -e "ran.$a1" &&
+	test ! -s empty &&
+	jq -e --arg f "$TRASH/khdir" ".results[0].status == \"hostkey\" and (.results[0].statusmsg | contains(\$f))" out.json
+'
+
 test_expect_success 'GlobalKnownHostsFile is read: a key there matches' '
 	: >empty &&
 	cp right.orig global &&
@@ -50,6 +105,18 @@ test_expect_success 'accept-new adds nothing when the global file holds a change
 	test ! -e "ran.$a1" &&
 	test ! -s empty &&
 	jq -e --arg f "$TRASH/global" ".results[0].status == \"hostkey\" and (.results[0].statusmsg | contains(\$f))" out.json
+'
+
+test_expect_success 'accept-new adds nothing when a key of another type is on record' '
+	: >empty &&
+	cp othertype.orig global &&
+	an an.conf "UserKnownHostsFile $TRASH/empty" "GlobalKnownHostsFile $TRASH/global" \
+	    "StrictHostKeyChecking accept-new" &&
+	rm -f ran.* &&
+	test_expect_code 3 "$MUSTER" --ssh-config an.conf -w node0001 --json shell "$mark" >out.json &&
+	test ! -e "ran.$a1" &&
+	test ! -s empty &&
+	jq -e --arg f "$TRASH/global" ".results[0].status == \"hostkey\" and (.results[0].statusmsg | contains(\$f) and contains(\"another type\"))" out.json
 '
 
 test_expect_success 'an Include fan-out stops at a bound, with FILE:LINE' '
