@@ -15,10 +15,14 @@
  * unreadable file could hold the key that proves a host changed, so it is
  * never taken as empty.
  */
+#include <sys/stat.h>
+
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <libssh2.h>
 
@@ -327,42 +331,86 @@ knownhosts_check(struct knownhosts *k, const struct sshconf_host *conf,
 	return (KNOWNHOSTS_NOTFOUND);
 }
 
-/* Accept a new key: remember it and append it to the first file. */
+/*
+ * Append one line to a known_hosts file as one write() under O_APPEND,
+ * after a newline if the file does not end in one (as OpenSSH does); -1
+ * with *cause.
+ */
+static int
+knownhosts_append(const char *path, const char *line, size_t len,
+    char **cause)
+{
+	struct stat	 sb;
+	char		*buf, last;
+	size_t		 off = 0;
+	ssize_t		 n;
+	int		 fd, rc = -1;
+
+	if ((fd = open(path, O_RDWR|O_APPEND|O_CREAT|O_CLOEXEC, 0666)) == -1) {
+		xasprintf(cause, "%s", strerror(errno));
+		return (-1);
+	}
+	buf = xmalloc(len + 1);
+	if (fstat(fd, &sb) == 0 && sb.st_size > 0 &&
+	    pread(fd, &last, 1, sb.st_size - 1) == 1 && last != '\n')
+		buf[off++] = '\n';
+	memcpy(buf + off, line, len);
+	len += off;
+	if ((n = write(fd, buf, len)) == -1)
+		xasprintf(cause, "%s", strerror(errno));
+	else if ((size_t)n != len) {
+		xasprintf(cause, "short write (%zd of %zu bytes): the file"
+		    " may now end in a partial line", n, len);
+	} else
+		rc = 0;
+	if (close(fd) != 0 && rc == 0) {
+		xasprintf(cause, "%s", strerror(errno));
+		rc = -1;
+	}
+	free(buf);
+	return (rc);
+}
+
+/*
+ * Accept a new key: remember it and append it to the first file. A key
+ * that cannot be recorded is a warning: the host itself was verified.
+ */
 int
 knownhosts_add(struct knownhosts *k, const struct sshconf_host *conf,
     const char *key, size_t len, int type)
 {
 	struct knownhosts_file		*f;
 	struct libssh2_knownhost	*entry;
-	const char			*tname;
-	char				*name, line[8192];
+	const char			*tname, *path;
+	char				*name, *cause = NULL, line[8192];
 	size_t				 outlen;
-	FILE				*fp;
 	int				 bits, rc = -1;
 
 	if (conf->nknown_hosts_files == 0)
 		return (-1);
+	path = conf->known_hosts_files[0];
 	bits = knownhosts_bits(type, &tname);
-	f = knownhosts_file(k, conf->known_hosts_files[0]);
+	f = knownhosts_file(k, path);
 	name = knownhosts_name(conf);
 	if (libssh2_knownhost_addc(f->kh, name, NULL, key, len, NULL, 0,
 	    LIBSSH2_KNOWNHOST_TYPE_PLAIN | LIBSSH2_KNOWNHOST_KEYENC_RAW | bits,
-	    &entry) != 0)
-		goto out;
-	if (libssh2_knownhost_writeline(f->kh, entry, line, sizeof line,
-	    &outlen, LIBSSH2_KNOWNHOST_FILE_OPENSSH) != 0)
-		goto out;
-	if ((fp = fopen(conf->known_hosts_files[0], "a")) == NULL) {
-		log_warn("cannot record the host key of %s in %s", name,
-		    conf->known_hosts_files[0]);
+	    &entry) != 0 ||
+	    libssh2_knownhost_writeline(f->kh, entry, line, sizeof line,
+	    &outlen, LIBSSH2_KNOWNHOST_FILE_OPENSSH) != 0) {
+		log_warnx("cannot record the %s host key of %s in %s: libssh2"
+		    " cannot encode it", tname, name, path);
 		goto out;
 	}
-	fwrite(line, 1, outlen, fp);
-	fclose(fp);
+	if (knownhosts_append(path, line, outlen, &cause) != 0) {
+		log_warnx("cannot record the %s host key of %s in %s: %s",
+		    tname, name, path, cause);
+		goto out;
+	}
 	log_debug("%s: added %s key for %s to %s", __func__, tname, name,
-	    conf->known_hosts_files[0]);
+	    path);
 	rc = 0;
 out:
+	free(cause);
 	free(name);
 	return (rc);
 }

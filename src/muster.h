@@ -437,7 +437,10 @@ char		*knownhosts_algorithms(struct knownhosts *,
 enum knownhosts_result knownhosts_check(struct knownhosts *,
 		     const struct sshconf_host *, const char *, size_t, int,
 		     char **);
-/* Record a new key in the first known_hosts file (accept-new). */
+/*
+ * Record a new key in the first known_hosts file (accept-new), appended
+ * with one write; a failure is logged as a warning and returns -1.
+ */
 int		 knownhosts_add(struct knownhosts *,
 		     const struct sshconf_host *, const char *, size_t, int);
 

@@ -119,6 +119,40 @@ test_expect_success 'accept-new adds nothing when a key of another type is on re
 	jq -e --arg f "$TRASH/global" ".results[0].status == \"hostkey\" and (.results[0].statusmsg | contains(\$f) and contains(\"another type\"))" out.json
 '
 
+test_expect_success 'accept-new starts its line after a last line without a newline' '
+	printf "[127.0.0.1]:1 %s" "$(cut -d" " -f1,2 otherkey.pub)" >kh &&
+	cp kh kh.before &&
+	an an.conf "UserKnownHostsFile $TRASH/kh" "GlobalKnownHostsFile none" \
+	    "StrictHostKeyChecking accept-new" &&
+	"$MUSTER" --ssh-config an.conf -w node0001 ping >/dev/null &&
+	test $(wc -l <kh) -eq 2 &&
+	head -n 1 kh >first && printf "\n" >>kh.before && test_cmp kh.before first &&
+	tail -n 1 kh | grep "^\[$a1\]:$FLEET_PORT ssh-ed25519 " &&
+	ssh-keygen -F "[$a1]:$FLEET_PORT" -f kh >/dev/null &&
+	ssh-keygen -F "[127.0.0.1]:1" -f kh >/dev/null &&
+	an an.conf "UserKnownHostsFile $TRASH/kh" "GlobalKnownHostsFile none" &&
+	"$MUSTER" --ssh-config an.conf -w node0001 ping >/dev/null
+'
+
+test_expect_success 'accept-new says so when it cannot record a key' '
+	an an.conf "UserKnownHostsFile $TRASH/no/such/dir/kh" "GlobalKnownHostsFile none" \
+	    "StrictHostKeyChecking accept-new" &&
+	"$MUSTER" --ssh-config an.conf -w node0001 ping >out 2>err &&
+	test_grep "Nodes: 1 / 1" out &&
+	test_grep "cannot record the ED25519 host key of \[$a1\]:$FLEET_PORT in $TRASH/no/such/dir/kh: No such file or directory" err
+'
+
+test_expect_success 'a short write of a new key is reported, not silent' '
+	head -c 1000 /dev/zero | tr "\0" "#" >kh && echo >>kh &&
+	an an.conf "UserKnownHostsFile $TRASH/kh" "GlobalKnownHostsFile none" \
+	    "StrictHostKeyChecking accept-new" &&
+	rc=0 &&
+	(trap "" XFSZ; ulimit -f 2; exec "$MUSTER" --ssh-config an.conf -w node0001 ping) \
+	    >out 2>err || rc=$? &&
+	cat err &&
+	test_grep "cannot record the ED25519 host key of \[$a1\]:$FLEET_PORT in $TRASH/kh: short write" err
+'
+
 test_expect_success 'an Include fan-out stops at a bound, with FILE:LINE' '
 	mkdir -p fan &&
 	for l in 0 1 2 3 4 5 6 7 8 9 10 11; do

@@ -1,7 +1,8 @@
 /*
  * test-knownhosts.c: unit tests for host key verification: a file that
  * cannot be read fails closed and is read again later, a key of another
- * type on record is a changed key, and GlobalKnownHostsFile is searched.
+ * type on record is a changed key, GlobalKnownHostsFile is searched, and
+ * accept-new appends whole lines.
  */
 #include <sys/stat.h>
 
@@ -192,12 +193,56 @@ test_changed(void **state)
 	free(key);
 }
 
+/* accept-new writes a whole line, after a newline if one is missing. */
+static void
+test_add(void **state)
+{
+	struct knownhosts	*k;
+	struct sshconf_host	 h;
+	char			*key, *cause, *path, buf[1024];
+	size_t			 len, n;
+	FILE			*f;
+
+	(void)state;
+	key = tkh_blob(TKH_ED1, &len);
+	path = tkh_path("kh-add");
+	tkh_write(path, "192.0.2.9 ssh-ed25519 " TKH_ED2);
+	tkh_host(&h, "kh-add", NULL);
+	k = knownhosts_new();
+	assert_int_equal(knownhosts_check(k, &h, key, len,
+	    LIBSSH2_HOSTKEY_TYPE_ED25519, &cause), KNOWNHOSTS_NOTFOUND);
+	free(cause);
+	assert_int_equal(knownhosts_add(k, &h, key, len,
+	    LIBSSH2_HOSTKEY_TYPE_ED25519), 0);
+	assert_int_equal(knownhosts_check(k, &h, key, len,
+	    LIBSSH2_HOSTKEY_TYPE_ED25519, &cause), KNOWNHOSTS_MATCH);
+	knownhosts_free(k);
+
+	f = fopen(path, "r");
+	assert_non_null(f);
+	n = fread(buf, 1, sizeof buf - 1, f);
+	fclose(f);
+	buf[n] = '\0';
+	assert_string_equal(buf, "192.0.2.9 ssh-ed25519 " TKH_ED2 "\n"
+	    "[192.0.2.1]:2222 ssh-ed25519 " TKH_ED1 "\n");
+
+	/* A new run reads it back. */
+	k = knownhosts_new();
+	assert_int_equal(knownhosts_check(k, &h, key, len,
+	    LIBSSH2_HOSTKEY_TYPE_ED25519, &cause), KNOWNHOSTS_MATCH);
+	knownhosts_free(k);
+	sshconf_host_release(&h);
+	free(path);
+	free(key);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_unreadable),
 		cmocka_unit_test(test_changed),
+		cmocka_unit_test(test_add),
 	};
 
 	log_init("test-knownhosts", 0);
