@@ -12,8 +12,10 @@
  * reader can wait for more bytes and enforce its size bound before anything
  * is unpacked; wire_decode() then unpacks that object. Containers claiming
  * more elements than there are bytes left, nesting deeper than
- * WIRE_MAX_DEPTH and the reserved byte 0xc1 are malformed, so the memory the
- * unpacker allocates stays proportional to the bytes received.
+ * WIRE_MAX_DEPTH and the reserved byte 0xc1 are malformed. An object whose
+ * decoded form would take more than WIRE_DECODED_MAX is refused too: every
+ * value decodes into a msgpack_object of its own, so a message of tiny
+ * values (a nil is one byte) takes 25 times its size once unpacked.
  *
  * Decoded values are msgpack_object pointers valid while their struct
  * wire_msg lives. The getters return 0 on success, -1 when the key or value
@@ -28,6 +30,23 @@
 #include <msgpack.h>
 
 #define WIRE_MAX_DEPTH	32
+
+/*
+ * What one decoded value costs, whatever the platform: the size of a
+ * msgpack_object on a 64-bit host (a 4-byte type, padding and a 16-byte
+ * union). A fixed figure makes the bound below accept the same messages
+ * everywhere.
+ */
+#define WIRE_VALUE_COST	24
+/*
+ * The most memory one decoded object may take: its bytes (strings point
+ * into a copy of them) plus WIRE_VALUE_COST per value. 64 MiB holds any
+ * 16 MiB reply (MUSTER_REPLY_MAX) of strings of 8 bytes or more on
+ * average, or about 2 M small values in a smaller one: far above what an
+ * action returns (a package list is thousands of values), far below the
+ * 400 MB that 16 M nils would decode into.
+ */
+#define WIRE_DECODED_MAX (64 * 1024 * 1024)
 
 struct wire_writer {
 	msgpack_sbuffer	sbuf;
@@ -70,11 +89,19 @@ void	wire_put_kbool(struct wire_writer *, const char *, int);
  */
 int	wire_scan(const void *buf, size_t len, size_t *used,
 	    const char **cause);
+/*
+ * wire_scan, also giving in *size (when not NULL) the memory the object
+ * takes once decoded: its bytes plus WIRE_VALUE_COST a value. -1 as soon as
+ * the values announced so far would take more than WIRE_DECODED_MAX.
+ */
+int	wire_scan_size(const void *buf, size_t len, size_t *used,
+	    size_t *size, const char **cause);
 
 /* One decoded message: its objects live as long as it does. */
 struct wire_msg {
 	msgpack_unpacked	 unpacked;
 	const msgpack_object	*root;
+	size_t			 size;	/* memory held, as wire_scan_size */
 };
 
 /*

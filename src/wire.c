@@ -23,6 +23,10 @@
  */
 #define WIRE_SCAN_MAX_COUNT	(16 * 1024 * 1024)
 
+/* WIRE_VALUE_COST must not undercount what the unpacker allocates. */
+_Static_assert(sizeof(msgpack_object) <= WIRE_VALUE_COST,
+    "msgpack_object is larger than WIRE_VALUE_COST");
+
 /* The packer's write callback: append to the writer's buffer. */
 static int
 wire_write_cb(void *data, const char *buf, size_t len)
@@ -237,14 +241,24 @@ wire_be(const unsigned char *p, size_t n)
  * still expects (top level: one); each header read consumes one of them.
  * Lengths and counts are checked against WIRE_SCAN_MAX_COUNT as soon as
  * their header is complete, before any wait for more bytes, so a hostile
- * count is refused without reading what it claims.
+ * count is refused without reading what it claims. The values announced so
+ * far (counted at their container's header) and the bytes up to the end of
+ * the current value give the decoded size, checked the same way.
  */
 int
 wire_scan(const void *buf, size_t len, size_t *used, const char **cause)
 {
+	return (wire_scan_size(buf, len, used, NULL, cause));
+}
+
+/* wire_scan, and the memory the object takes once decoded. */
+int
+wire_scan_size(const void *buf, size_t len, size_t *used, size_t *size,
+    const char **cause)
+{
 	const unsigned char	*p = buf;
 	uint64_t		 left[WIRE_MAX_DEPTH + 1];
-	uint64_t		 n, body;
+	uint64_t		 n, body, values = 1, decoded = 0;
 	size_t			 pos = 0, hdr, lenbytes;
 	int			 depth = 0, container;
 	unsigned char		 c;
@@ -385,6 +399,13 @@ wire_scan(const void *buf, size_t len, size_t *used, const char **cause)
 				return (-1);
 			}
 			left[++depth] = container == 2 ? n * 2 : n;
+			values += left[depth];
+		}
+		/* Both terms are below 2^40: no overflow. */
+		decoded = pos + hdr + body + values * WIRE_VALUE_COST;
+		if (decoded > WIRE_DECODED_MAX) {
+			*cause = "too many values: over 64 MiB once decoded";
+			return (-1);
 		}
 		if (len - pos < hdr || len - pos - hdr < body)
 			return (0);
@@ -392,6 +413,8 @@ wire_scan(const void *buf, size_t len, size_t *used, const char **cause)
 	}
 	if (used != NULL)
 		*used = pos;
+	if (size != NULL)
+		*size = decoded;
 	return (1);
 }
 
@@ -399,8 +422,9 @@ wire_scan(const void *buf, size_t len, size_t *used, const char **cause)
  * Decode one object. The unpacker points strings into the bytes it is
  * given, so it gets a copy in the message's own zone: the objects then
  * live exactly as long as the message, whatever the caller does with buf.
- * The zone is sized to the message (msgpack-c's default is 8 KiB), which
- * matters when a thousand replies are held at once.
+ * The zone is sized to what the message decodes into, so it is one
+ * allocation (msgpack-c's default is 8 KiB chunks), which matters when a
+ * thousand replies are held at once, and msg->size says what it holds.
  */
 int
 wire_decode(const void *buf, size_t len, struct wire_msg *msg, size_t *used,
@@ -408,7 +432,7 @@ wire_decode(const void *buf, size_t len, struct wire_msg *msg, size_t *used,
 {
 	msgpack_unpack_return	 ur;
 	msgpack_zone		*zone;
-	size_t			 n, off = 0;
+	size_t			 n, size, off = 0;
 	char			*copy;
 	const char		*dummy;
 	int			 r;
@@ -417,10 +441,10 @@ wire_decode(const void *buf, size_t len, struct wire_msg *msg, size_t *used,
 		cause = &dummy;
 	memset(msg, 0, sizeof *msg);
 	msgpack_unpacked_init(&msg->unpacked);
-	if ((r = wire_scan(buf, len, &n, cause)) != 1)
+	if ((r = wire_scan_size(buf, len, &n, &size, cause)) != 1)
 		return (r);
 
-	zone = msgpack_zone_new(n < 128 ? 512 : 2 * n + 256);
+	zone = msgpack_zone_new(size + 256);
 	if (zone == NULL || (copy = msgpack_zone_malloc(zone, n)) == NULL) {
 		if (zone != NULL)
 			msgpack_zone_free(zone);
@@ -437,6 +461,7 @@ wire_decode(const void *buf, size_t len, struct wire_msg *msg, size_t *used,
 		return (-1);
 	}
 	msg->root = &msg->unpacked.data;
+	msg->size = size;
 	if (used != NULL)
 		*used = n;
 	return (1);
@@ -448,6 +473,7 @@ wire_msg_release(struct wire_msg *msg)
 {
 	msgpack_unpacked_destroy(&msg->unpacked);
 	msg->root = NULL;
+	msg->size = 0;
 }
 
 /* The type of an object, in the codec's terms. */

@@ -348,6 +348,80 @@ test_hostile(void **state)
 	free(buf);
 }
 
+/* An array32 header for n values, then n nils: a reply of tiny objects. */
+static unsigned char *
+test_nils(size_t n, size_t *len)
+{
+	unsigned char	*buf;
+
+	*len = 5 + n;
+	buf = xmalloc(*len);
+	buf[0] = 0xdd;
+	buf[1] = (n >> 24) & 0xff;
+	buf[2] = (n >> 16) & 0xff;
+	buf[3] = (n >> 8) & 0xff;
+	buf[4] = n & 0xff;
+	memset(buf + 5, 0xc0, n);
+	return (buf);
+}
+
+static void
+test_decoded_bound(void **state)
+{
+	struct wire_msg	 msg;
+	unsigned char	*buf;
+	const char	*cause;
+	size_t		 len, used, size, n, most;
+
+	(void)state;
+	/* Most values that fit: bytes plus WIRE_VALUE_COST each. */
+	most = (WIRE_DECODED_MAX - 5) / (WIRE_VALUE_COST + 1) - 1;
+
+	buf = test_nils(most, &len);
+	assert_int_equal(wire_scan_size(buf, len, &used, &size, &cause), 1);
+	assert_int_equal(used, len);
+	assert_int_equal(size, len + (most + 1) * WIRE_VALUE_COST);
+	assert_true(size <= WIRE_DECODED_MAX);
+	assert_int_equal(wire_decode(buf, len, &msg, &used, &cause), 1);
+	assert_int_equal(msg.size, size);
+	assert_int_equal(wire_len(msg.root), most);
+	wire_msg_release(&msg);
+	assert_int_equal(msg.size, 0);
+	free(buf);
+
+	/* One more is refused, by scan and decode alike. */
+	buf = test_nils(most + 1, &len);
+	cause = NULL;
+	assert_int_equal(wire_scan(buf, len, &used, &cause), -1);
+	assert_non_null(cause);
+	assert_non_null(strstr(cause, "too many values"));
+	assert_int_equal(wire_decode(buf, len, &msg, &used, &cause), -1);
+	wire_msg_release(&msg);
+	free(buf);
+
+	/* 16 M nils: refused from the header, before the values arrive. */
+	n = 16 * 1024 * 1024 - 16;
+	buf = test_nils(n, &len);
+	assert_int_equal(wire_scan(buf, 5, &used, &cause), -1);
+	assert_int_equal(wire_scan(buf, len, &used, &cause), -1);
+	free(buf);
+
+	/* A 16 MiB string is a few values: fine. */
+	len = 5 + 16 * 1024 * 1024 - 16;
+	buf = xmalloc(len);
+	buf[0] = 0xdb;
+	buf[1] = 0x00;
+	buf[2] = 0xff;
+	buf[3] = 0xff;
+	buf[4] = 0xf0;
+	memset(buf + 5, 'x', len - 5);
+	assert_int_equal(wire_scan_size(buf, len, &used, &size, &cause), 1);
+	assert_int_equal(size, len + WIRE_VALUE_COST);
+	assert_int_equal(wire_decode(buf, len, &msg, &used, &cause), 1);
+	wire_msg_release(&msg);
+	free(buf);
+}
+
 static void
 test_strdup_nul(void **state)
 {
@@ -491,6 +565,7 @@ main(void)
 		cmocka_unit_test(test_other_formats),
 		cmocka_unit_test(test_scan_truncated),
 		cmocka_unit_test(test_hostile),
+		cmocka_unit_test(test_decoded_bound),
 		cmocka_unit_test(test_strdup_nul),
 		cmocka_unit_test(test_getters),
 		cmocka_unit_test(test_put_object),
