@@ -265,6 +265,7 @@ void	 config_release(struct config *);
 char	*config_dir(void);
 
 /* result.c */
+struct host;
 /* The definitive outcome of one host, as shown and counted. */
 enum result_status {
 	RESULT_NONE = 0,	/* not finished (never shown) */
@@ -289,11 +290,21 @@ struct result {
 	char			*stderr_text;	/* agent stderr, bounded */
 	int64_t			 elapsed_ms;	/* client-side, start to end */
 };
+/*
+ * Decoded replies a run holds at once (run->reply_bytes): past it a host
+ * fails "agent". With WIRE_DECODED_MAX a reply, that is four of the largest
+ * or 256 replies of 1 MiB of output; client memory stays this plus a raw
+ * reply (MUSTER_REPLY_MAX) per host in flight, whatever the fleet's size.
+ */
+#define RESULT_REPLY_BUDGET	(256 * 1024 * 1024)
 const char *result_status_name(enum result_status);
 /* Does this status mean the host gave no answer (exit 3)? */
 int	 result_status_unanswered(enum result_status);
-/* Take a reply from the agent's stdout; sets status and message. */
-void	 result_set_reply(struct result *, const char *, size_t);
+/*
+ * Take host's reply from the agent's stdout; sets status and message. It
+ * must fit in the run's reply budget.
+ */
+void	 result_set_reply(struct host *, const char *, size_t);
 /* A transport outcome with a one-line message (printf-style). */
 void	 result_set_error(struct result *, enum result_status,
 	     const char *, ...) __attribute__((format(printf, 3, 4)));
@@ -467,6 +478,7 @@ struct run {
 	struct knownhosts	 *knownhosts;
 	struct wire_writer	  request;	/* encoded, same for all */
 	char			  request_id[PROTO_ID_LEN + 1];
+	size_t			  reply_bytes;	/* held, RESULT_REPLY_BUDGET */
 	struct event		 *sigint;
 	struct event		 *sigterm;
 	struct event		 *tick;		/* progress redraw */

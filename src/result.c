@@ -56,31 +56,57 @@ result_set_error(struct result *res, enum result_status status,
 	va_end(ap);
 }
 
-/* Decode the agent's stdout into the result. */
+/*
+ * Decode the agent's stdout into the result. What it decodes into is
+ * counted against the run's budget before it is allocated: replies are
+ * held until the run is rendered, so without it memory would grow with
+ * hosts x WIRE_DECODED_MAX.
+ */
 void
-result_set_reply(struct result *res, const char *buf, size_t len)
+result_set_reply(struct host *h, const char *buf, size_t len)
 {
+	struct result	*res = &h->result;
+	struct run	*r = h->run;
 	const char	*cause = NULL;
 	char		*pcause = NULL;
-	size_t		 used;
+	size_t		 used, size;
 	int		 rc;
 
-	rc = wire_decode(buf, len, &res->msg, &used, &cause);
+	rc = wire_scan_size(buf, len, &used, &size, &cause);
 	if (rc != 1) {
 		result_set_error(res, RESULT_AGENT, "reply is not valid: %s",
 		    rc == 0 ? "truncated" : cause);
 		return;
 	}
+	if (size > RESULT_REPLY_BUDGET - r->reply_bytes) {
+		result_set_error(res, RESULT_AGENT, "reply not kept: its "
+		    "%.1f MiB decoded would take the replies held by the run "
+		    "past %d MiB (%.1f MiB held)", size / 1048576.0,
+		    RESULT_REPLY_BUDGET / (1024 * 1024),
+		    r->reply_bytes / 1048576.0);
+		return;
+	}
+	rc = wire_decode(buf, used, &res->msg, NULL, &cause);
+	if (rc != 1) {
+		wire_msg_release(&res->msg);
+		result_set_error(res, RESULT_AGENT, "reply is not valid: %s",
+		    rc == 0 ? "truncated" : cause);
+		return;
+	}
 	if (wire_type(res->msg.root) != WIRE_MAP) {
+		wire_msg_release(&res->msg);
 		result_set_error(res, RESULT_AGENT, "reply is not a map");
 		return;
 	}
 	if (proto_reply_parse(res->msg.root, &res->reply, &pcause) != 0) {
+		proto_reply_release(&res->reply);
+		wire_msg_release(&res->msg);
 		result_set_error(res, RESULT_AGENT, "reply is not valid: %s",
 		    pcause);
 		free(pcause);
 		return;
 	}
+	r->reply_bytes += res->msg.size;
 	res->have_reply = 1;
 	res->statuscode = res->reply.statuscode;
 	free(res->statusmsg);

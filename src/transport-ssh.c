@@ -570,7 +570,7 @@ host_ssh_running(struct host *h)
 		host_set_state(h, HOST_CLOSING);
 		return (STEP_NEXT);
 	}
-	result_set_reply(&h->result, hs->out.buf, hs->out.len);
+	result_set_reply(h, hs->out.buf, hs->out.len);
 	host_ssh_teardown(hs);
 	host_set_state(h, h->result.status == RESULT_AGENT ? HOST_FAILED :
 	    HOST_DONE);

@@ -34,14 +34,14 @@ test_reply(struct host *h, int code, const char *msg, int64_t exitcode,
 	wire_put_kstr(&data, "stdout", out);
 	memset(&rep, 0, sizeof rep);
 	rep.v = 1;
-	memset(rep.id, 'a', PROTO_ID_LEN);
+	memcpy(rep.id, h->run->request_id, sizeof rep.id);
 	rep.sender = h->name;
 	rep.statuscode = code;
 	rep.statusmsg = (char *)msg;
 	rep.data_raw = wire_writer_data(&data, &rep.data_len);
 	proto_reply_pack(&w, &rep);
 	buf = wire_writer_data(&w, &len);
-	result_set_reply(&h->result, buf, len);
+	result_set_reply(h, buf, len);
 	wire_writer_release(&data);
 	wire_writer_release(&w);
 }
@@ -55,6 +55,7 @@ test_run(size_t n)
 	size_t		 i;
 
 	r = run_new();
+	memset(r->request_id, 'a', PROTO_ID_LEN);
 	for (i = 0; i < n; i++) {
 		snprintf(name, sizeof name, "node%04zu", i + 1);
 		run_add_host(r, name);
@@ -183,12 +184,63 @@ test_bad_reply_is_agent(void **state)
 
 	(void)state;
 	r = test_run(1);
-	result_set_reply(&r->hosts[0]->result, "\xc1", 1);
+	result_set_reply(r->hosts[0], "\xc1", 1);
 	assert_int_equal(r->hosts[0]->result.status, RESULT_AGENT);
 	result_release(&r->hosts[0]->result);
-	result_set_reply(&r->hosts[0]->result, "\x92\x01", 2);
+	result_set_reply(r->hosts[0], "\x92\x01", 2);
 	assert_int_equal(r->hosts[0]->result.status, RESULT_AGENT);
 	assert_int_equal(render_exit_code(r), EXIT_NO_ANSWER);
+	run_free(r);
+}
+
+/* Give h a reply with this id and sender, count times over. */
+static void
+test_reply_as(struct host *h, const char *id, const char *sender,
+    const char *msg, int count)
+{
+	struct wire_writer	w;
+	struct proto_reply	rep;
+	const char		*buf;
+	size_t			 len;
+	int			 i;
+
+	wire_writer_init(&w);
+	memset(&rep, 0, sizeof rep);
+	rep.v = 1;
+	snprintf(rep.id, sizeof rep.id, "%s", id);
+	rep.sender = (char *)sender;
+	rep.statuscode = id[0] == '\0' ? MUSTER_INVALID_DATA : MUSTER_OK;
+	rep.statusmsg = (char *)msg;
+	for (i = 0; i < count; i++)
+		proto_reply_pack(&w, &rep);
+	buf = wire_writer_data(&w, &len);
+	result_release(&h->result);
+	result_set_reply(h, buf, len);
+	wire_writer_release(&w);
+}
+
+static void
+test_reply_budget(void **state)
+{
+	struct run	*r;
+	struct host	*h;
+	size_t		 held;
+
+	(void)state;
+	r = test_run(1);
+	h = r->hosts[0];
+	test_reply_as(h, r->request_id, "node0001", "", 1);
+	assert_int_equal(h->result.status, RESULT_OK);
+	assert_true(r->reply_bytes > 0);
+	assert_int_equal(r->reply_bytes, h->result.msg.size);
+
+	/* Past the run's budget a reply is not kept. */
+	r->reply_bytes = held = RESULT_REPLY_BUDGET - 16;
+	test_reply_as(h, r->request_id, "node0001", "", 1);
+	assert_int_equal(h->result.status, RESULT_AGENT);
+	assert_non_null(strstr(h->result.statusmsg, "not kept"));
+	assert_false(h->result.have_reply);
+	assert_int_equal(r->reply_bytes, held);
 	run_free(r);
 }
 
@@ -253,6 +305,7 @@ main(void)
 		cmocka_unit_test(test_exit_codes),
 		cmocka_unit_test(test_distribution_minority),
 		cmocka_unit_test(test_bad_reply_is_agent),
+		cmocka_unit_test(test_reply_budget),
 		cmocka_unit_test(test_json_document),
 	};
 

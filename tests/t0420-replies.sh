@@ -1,0 +1,69 @@
+#!/bin/sh
+test_description='replies: bounded in memory'
+. "$(dirname "$0")/test-lib.sh"
+
+# fake_agent NAME ARGS...: an agent script NAME-agent in $TRASH that
+# answers with $TOOLS/fake-reply ARGS (see tests/tools/fake-reply.c).
+fake_agent() {
+	name=$1
+	shift
+	{
+		echo '#!/bin/sh'
+		printf 'exec "%s"' "$TOOLS/fake-reply"
+		for a in "$@"; do
+			printf " '%s'" "$a"
+		done
+		echo
+	} >"$TRASH/$name-agent"
+	chmod +x "$TRASH/$name-agent"
+}
+
+plain() { "$MUSTER" --ssh-config "$FLEET_SSH_CONFIG_PLAIN" "$@"; }
+
+# Peak RSS in KiB of a command, in the file rss (GNU time).
+peak() {
+	/usr/bin/time -f "%M" -o rss "$@"
+}
+
+fake_agent valid
+fake_agent nils -n 16777000
+fake_agent big -n 2400000
+fake_agent output -b 16000000
+
+test_expect_success 'a fake agent that answers properly is ok' '
+	plain -w node0001 --agent-path "$TRASH/valid-agent" ping --json >out.json &&
+	jq -e ".results[0].status == \"ok\" and (.results[0] | has(\"sender\") | not)" out.json
+'
+
+test_expect_success 'a valid reply of 16 M nils is agent, and memory stays bounded' '
+	command -v /usr/bin/time >/dev/null || exit 0
+	test_expect_code 3 peak "$MUSTER" --ssh-config "$FLEET_SSH_CONFIG_PLAIN" \
+	    -w "$(fleet_range 1 4)" --agent-path "$TRASH/nils-agent" ping --json >out.json &&
+	jq -e "[.results[].status] | unique == [\"agent\"]" out.json &&
+	jq -e "all(.results[]; .statusmsg | test(\"too many values\"))" out.json &&
+	# Decoded, each would take 400 MB; ASan multiplies memory use.
+	[ -n "${MUSTER_TEST_SANITIZED:-}" ] || test $(tail -n 1 rss) -lt 200000
+'
+
+test_expect_success 'a reply of 1 MiB of shell output is ok' '
+	fleet_muster -w node0001 shell --json "head -c 1048576 /dev/zero | tr \"\\\\0\" x" >out.json &&
+	jq -e ".results[0].status == \"ok\" and (.results[0].data.stdout | length) == 1048576" out.json
+'
+
+test_expect_success 'a reply of one 16 MB string is ok' '
+	plain -w node0001 --agent-path "$TRASH/output-agent" ping --json >out.json &&
+	jq -e ".results[0].status == \"ok\"" out.json
+'
+
+test_expect_success 'replies held by a run stay within its budget' '
+	command -v /usr/bin/time >/dev/null || exit 0
+	# Each reply decodes to 57 MiB: four fit in 256 MiB, the rest fail.
+	test_expect_code 3 peak "$MUSTER" --ssh-config "$FLEET_SSH_CONFIG_PLAIN" \
+	    -w "$(fleet_range 1 12)" --agent-path "$TRASH/big-agent" ping --json >out.json &&
+	jq -e "[.results[] | select(.status == \"ok\")] | length == 4" out.json &&
+	jq -e "[.results[] | select(.status == \"agent\")] | length == 8" out.json &&
+	jq -e "all(.results[] | select(.status == \"agent\"); .statusmsg | test(\"not kept.*256 MiB\"))" out.json &&
+	[ -n "${MUSTER_TEST_SANITIZED:-}" ] || test $(tail -n 1 rss) -lt 450000
+'
+
+test_done
