@@ -302,7 +302,7 @@ const char *result_status_name(enum result_status);
 int	 result_status_unanswered(enum result_status);
 /*
  * Take host's reply from the agent's stdout; sets status and message. It
- * must fit in the run's reply budget.
+ * must be one reply, to run->request_id, within the run's reply budget.
  */
 void	 result_set_reply(struct host *, const char *, size_t);
 /* A transport outcome with a one-line message (printf-style). */

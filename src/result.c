@@ -57,9 +57,10 @@ result_set_error(struct result *res, enum result_status status,
 }
 
 /*
- * Decode the agent's stdout into the result. What it decodes into is
- * counted against the run's budget before it is allocated: replies are
- * held until the run is rendered, so without it memory would grow with
+ * Decode the agent's stdout into the result. The client sent one request,
+ * so stdout must hold exactly one reply, to that request. What it decodes
+ * into is counted against the run's budget before it is allocated: replies
+ * are held until the run is rendered, so without it memory would grow with
  * hosts x WIRE_DECODED_MAX.
  */
 void
@@ -106,6 +107,25 @@ result_set_reply(struct host *h, const char *buf, size_t len)
 		free(pcause);
 		return;
 	}
+	if (res->reply.id[0] == '\0') {
+		/* PROTOCOL.md: the agent could not read the request. */
+		result_set_error(res, RESULT_AGENT,
+		    "the agent could not read the request: %s",
+		    res->reply.statusmsg[0] != '\0' ? res->reply.statusmsg :
+		    proto_statuscode_name(res->reply.statuscode));
+		goto fail;
+	}
+	if (strcmp(res->reply.id, r->request_id) != 0) {
+		result_set_error(res, RESULT_AGENT,
+		    "reply for another request (id %s)", res->reply.id);
+		goto fail;
+	}
+	if (used != len) {
+		result_set_error(res, RESULT_AGENT, "more than one reply: "
+		    "%zu bytes followed the reply to the request", len - used);
+		goto fail;
+	}
+
 	r->reply_bytes += res->msg.size;
 	res->have_reply = 1;
 	res->statuscode = res->reply.statuscode;
@@ -123,6 +143,11 @@ result_set_reply(struct host *h, const char *buf, size_t len)
 	if (res->statusmsg[0] == '\0')
 		res->statusmsg = (free(res->statusmsg),
 		    xstrdup(proto_statuscode_name(res->statuscode)));
+	return;
+
+fail:
+	proto_reply_release(&res->reply);
+	wire_msg_release(&res->msg);
 }
 
 /* Free what the result holds. */

@@ -1,5 +1,5 @@
 #!/bin/sh
-test_description='replies: bounded in memory'
+test_description='replies: bounded in memory, to this request, exactly one'
 . "$(dirname "$0")/test-lib.sh"
 
 # fake_agent NAME ARGS...: an agent script NAME-agent in $TRASH that
@@ -29,6 +29,9 @@ fake_agent valid
 fake_agent nils -n 16777000
 fake_agent big -n 2400000
 fake_agent output -b 16000000
+fake_agent wrongid -i 0123456789abcdef0123456789abcdef
+fake_agent emptyid -i '' -c 4 -m 'request is not msgpack'
+fake_agent twice -r 2
 
 test_expect_success 'a fake agent that answers properly is ok' '
 	plain -w node0001 --agent-path "$TRASH/valid-agent" ping --json >out.json &&
@@ -64,6 +67,22 @@ test_expect_success 'replies held by a run stay within its budget' '
 	jq -e "[.results[] | select(.status == \"agent\")] | length == 8" out.json &&
 	jq -e "all(.results[] | select(.status == \"agent\"); .statusmsg | test(\"not kept.*256 MiB\"))" out.json &&
 	[ -n "${MUSTER_TEST_SANITIZED:-}" ] || test $(tail -n 1 rss) -lt 450000
+'
+
+test_expect_success 'a reply to another request is agent' '
+	test_expect_code 3 plain -w node0001 --agent-path "$TRASH/wrongid-agent" ping --json >out.json &&
+	jq -e ".results[0].status == \"agent\" and (.results[0].statusmsg | test(\"another request \\\\(id 0123456789abcdef0123456789abcdef\\\\)\"))" out.json
+'
+
+test_expect_success 'an empty reply id says the agent could not read the request' '
+	test_expect_code 3 plain -w node0001 --agent-path "$TRASH/emptyid-agent" ping >out &&
+	test_grep "could not read the request: request is not msgpack" out &&
+	test_grep "Agent Error: 1   node0001" out
+'
+
+test_expect_success 'a second reply is agent' '
+	test_expect_code 3 plain -w node0001 --agent-path "$TRASH/twice-agent" ping --json >out.json &&
+	jq -e ".results[0].status == \"agent\" and (.results[0].statusmsg | test(\"more than one reply\"))" out.json
 '
 
 test_done

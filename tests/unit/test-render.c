@@ -245,6 +245,35 @@ test_reply_budget(void **state)
 }
 
 static void
+test_reply_id(void **state)
+{
+	struct run	*r;
+	struct host	*h;
+
+	(void)state;
+	r = test_run(1);
+	h = r->hosts[0];
+	test_reply_as(h, "0123abcd", "node0001", "", 1);
+	assert_int_equal(h->result.status, RESULT_AGENT);
+	assert_string_equal(h->result.statusmsg,
+	    "reply for another request (id 0123abcd)");
+	assert_false(h->result.have_reply);
+
+	test_reply_as(h, "", "node0001", "request is not msgpack", 1);
+	assert_int_equal(h->result.status, RESULT_AGENT);
+	assert_string_equal(h->result.statusmsg,
+	    "the agent could not read the request: request is not msgpack");
+
+	test_reply_as(h, r->request_id, "node0001", "", 2);
+	assert_int_equal(h->result.status, RESULT_AGENT);
+	assert_non_null(strstr(h->result.statusmsg, "more than one reply"));
+
+	test_reply_as(h, r->request_id, "node0001", "", 1);
+	assert_int_equal(h->result.status, RESULT_OK);
+	run_free(r);
+}
+
+static void
 test_json_document(void **state)
 {
 	struct action_spec	 spec;
@@ -306,6 +335,7 @@ main(void)
 		cmocka_unit_test(test_distribution_minority),
 		cmocka_unit_test(test_bad_reply_is_agent),
 		cmocka_unit_test(test_reply_budget),
+		cmocka_unit_test(test_reply_id),
 		cmocka_unit_test(test_json_document),
 	};
 
