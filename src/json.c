@@ -126,6 +126,7 @@ static json_t *
 json_host(const struct host *h)
 {
 	const struct result	*res = &h->result;
+	const char		*sender;
 	json_t			*j;
 
 	j = json_object();
@@ -142,10 +143,9 @@ json_host(const struct host *h)
 		json_object_set_new(j, "data", json_from_wire(res->reply.data));
 	else
 		json_object_set_new(j, "data", json_object());
-	if (res->have_reply && res->reply.sender != NULL &&
-	    strcmp(res->reply.sender, h->name) != 0)
-		json_object_set_new(j, "sender", json_string_bytes(
-		    res->reply.sender, strlen(res->reply.sender)));
+	if ((sender = result_foreign_sender(res)) != NULL)
+		json_object_set_new(j, "sender", json_string_bytes(sender,
+		    strlen(sender)));
 	if (res->stderr_text != NULL)
 		json_object_set_new(j, "stderr", json_string_bytes(
 		    res->stderr_text, strlen(res->stderr_text)));

@@ -289,6 +289,7 @@ struct result {
 	struct proto_reply	 reply;
 	char			*stderr_text;	/* agent stderr, bounded */
 	int64_t			 elapsed_ms;	/* client-side, start to end */
+	int			 foreign_sender; /* not the host's name */
 };
 /*
  * Decoded replies a run holds at once (run->reply_bytes): past it a host
@@ -305,6 +306,8 @@ int	 result_status_unanswered(enum result_status);
  * must be one reply, to run->request_id, within the run's reply budget.
  */
 void	 result_set_reply(struct host *, const char *, size_t);
+/* The reply's sender when it is not the host's name, else NULL. */
+const char *result_foreign_sender(const struct result *);
 /* A transport outcome with a one-line message (printf-style). */
 void	 result_set_error(struct result *, enum result_status,
 	     const char *, ...) __attribute__((format(printf, 3, 4)));

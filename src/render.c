@@ -176,6 +176,20 @@ render_data(FILE *f, const struct host *h, int col)
 	}
 }
 
+/* A note under a host whose reply names another sender. */
+static void
+render_sender(FILE *f, const struct host *h, int col)
+{
+	const char	*sender;
+
+	if ((sender = result_foreign_sender(&h->result)) == NULL)
+		return;
+	fprintf(f, "%*s", col, "");
+	ui_fputs(f, UI_YELLOW, "sender: ");
+	ui_write(f, UI_YELLOW, sender, strlen(sender));
+	fputc('\n', f);
+}
+
 /* Should this host be listed under the display mode? */
 static int
 render_wanted(const struct host *h, enum display_mode mode)
@@ -259,6 +273,7 @@ render_results(FILE *f, struct run *r, const struct action_spec *spec,
 			/* The data lines follow under the name. */
 			fprintf(f, "%s\n", h->name);
 			render_data(f, h, col);
+			render_sender(f, h, col);
 			shown++;
 			continue;
 		}
@@ -281,6 +296,7 @@ render_results(FILE *f, struct run *r, const struct action_spec *spec,
 				spec->render_host(f, h);
 			}
 		}
+		render_sender(f, h, col);
 		shown++;
 	}
 	if (shown > 0)
@@ -301,6 +317,25 @@ render_fold_status(struct run *r, enum result_status s)
 			hostlist_add(&l, r->hosts[i]->name);
 	}
 	out = hostlist_fold(l.hosts, l.n);
+	hostlist_release(&l);
+	return (out);
+}
+
+/* Hosts whose reply names another sender, folded; NULL if none. */
+static char *
+render_fold_senders(struct run *r, size_t *n)
+{
+	struct hostlist	 l = HOSTLIST_INIT;
+	char		*out = NULL;
+	size_t		 i;
+
+	for (i = 0; i < r->nhosts; i++) {
+		if (result_foreign_sender(&r->hosts[i]->result) != NULL)
+			hostlist_add(&l, r->hosts[i]->name);
+	}
+	*n = l.n;
+	if (l.n > 0)
+		out = hostlist_fold(l.hosts, l.n);
 	hostlist_release(&l);
 	return (out);
 }
@@ -344,6 +379,11 @@ render_summary(FILE *f, struct run *r, const struct action_spec *spec)
 		hosts = render_fold_status(r, s);
 		fprintf(f, "%16s: ", labels[s]);
 		ui_fprintf(f, render_color(s), "%zu   %s\n", n, hosts);
+		free(hosts);
+	}
+	if ((hosts = render_fold_senders(r, &n)) != NULL) {
+		fprintf(f, "%16s: ", "Foreign Sender");
+		ui_fprintf(f, UI_YELLOW, "%zu   %s\n", n, hosts);
 		free(hosts);
 	}
 	if (spec->render_summary != NULL)

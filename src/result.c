@@ -6,6 +6,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "muster.h"
 
@@ -54,6 +55,26 @@ result_set_error(struct result *res, enum result_status status,
 	va_start(ap, fmt);
 	xvasprintf(&res->statusmsg, fmt, ap);
 	va_end(ap);
+}
+
+/*
+ * Is name the same host as want? Equal ignoring case, or a short name and
+ * its qualified form ("web1", "web1.example.com"): an agent's identity
+ * defaults to its host name, which may be either.
+ */
+static int
+result_same_name(const char *name, const char *want)
+{
+	size_t	ln, lw;
+
+	if (name == NULL || want == NULL)
+		return (0);
+	if (strcasecmp(name, want) == 0)
+		return (1);
+	ln = strcspn(name, ".");
+	lw = strcspn(want, ".");
+	return (ln == lw && (name[ln] == '\0') != (want[lw] == '\0') &&
+	    strncasecmp(name, want, ln) == 0);
 }
 
 /*
@@ -128,6 +149,8 @@ result_set_reply(struct host *h, const char *buf, size_t len)
 
 	r->reply_bytes += res->msg.size;
 	res->have_reply = 1;
+	res->foreign_sender = !result_same_name(res->reply.sender, h->name) &&
+	    !result_same_name(res->reply.sender, h->conf.hostname);
 	res->statuscode = res->reply.statuscode;
 	free(res->statusmsg);
 	res->statusmsg = xstrdup(res->reply.statusmsg != NULL ?
@@ -148,6 +171,15 @@ result_set_reply(struct host *h, const char *buf, size_t len)
 fail:
 	proto_reply_release(&res->reply);
 	wire_msg_release(&res->msg);
+}
+
+/* The reply's sender when it is not the host's name, else NULL. */
+const char *
+result_foreign_sender(const struct result *res)
+{
+	if (!res->have_reply || !res->foreign_sender)
+		return (NULL);
+	return (res->reply.sender);
 }
 
 /* Free what the result holds. */

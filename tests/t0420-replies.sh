@@ -32,6 +32,7 @@ fake_agent output -b 16000000
 fake_agent wrongid -i 0123456789abcdef0123456789abcdef
 fake_agent emptyid -i '' -c 4 -m 'request is not msgpack'
 fake_agent twice -r 2
+fake_agent foreign -s web9
 
 test_expect_success 'a fake agent that answers properly is ok' '
 	plain -w node0001 --agent-path "$TRASH/valid-agent" ping --json >out.json &&
@@ -83,6 +84,23 @@ test_expect_success 'an empty reply id says the agent could not read the request
 test_expect_success 'a second reply is agent' '
 	test_expect_code 3 plain -w node0001 --agent-path "$TRASH/twice-agent" ping --json >out.json &&
 	jq -e ".results[0].status == \"agent\" and (.results[0].statusmsg | test(\"more than one reply\"))" out.json
+'
+
+test_expect_success 'a foreign sender is flagged in the table and in --json' '
+	plain -w node0001,node0002 --agent-path "$TRASH/foreign-agent" ping --json >out.json &&
+	jq -e "[.results[] | .status] == [\"ok\", \"ok\"]" out.json &&
+	jq -e "[.results[] | .sender] == [\"web9\", \"web9\"]" out.json &&
+	plain -w node0001,node0002 --agent-path "$TRASH/foreign-agent" ping >out &&
+	test_grep "^  *sender: web9" out &&
+	test_grep "Foreign Sender: 2   node\[0001-0002\]" out
+'
+
+test_expect_success 'the real agent is its host, and not flagged' '
+	fleet_muster -w "$(fleet_range 1 3)" ping --json >out.json &&
+	jq -e "all(.results[]; .status == \"ok\" and (has(\"sender\") | not))" out.json &&
+	fleet_muster -w "$(fleet_range 1 3)" ping >out &&
+	test_grep ! "sender" out &&
+	test_grep ! "Foreign" out
 '
 
 test_done

@@ -274,6 +274,56 @@ test_reply_id(void **state)
 }
 
 static void
+test_reply_sender(void **state)
+{
+	struct action_spec	 spec;
+	struct run		*r;
+	struct host		*h;
+	const char		*id;
+	char			*out;
+
+	(void)state;
+	r = test_run(1);
+	run_add_host(r, "web1.example.com");
+	h = r->hosts[0];
+	id = r->request_id;
+
+	test_reply_as(h, id, "node0001", "", 1);
+	assert_null(result_foreign_sender(&h->result));
+
+	/* Another sender is kept, and flagged. */
+	test_reply_as(h, id, "web9", "", 1);
+	assert_int_equal(h->result.status, RESULT_OK);
+	assert_string_equal(result_foreign_sender(&h->result), "web9");
+	h->conf.hostname = xstrdup("web9");
+	test_reply_as(h, id, "web9", "", 1);
+	assert_null(result_foreign_sender(&h->result));
+
+	/* Short and qualified names of one host are the same. */
+	h = r->hosts[1];
+	test_reply_as(h, id, "web1", "", 1);
+	assert_null(result_foreign_sender(&h->result));
+	test_reply_as(h, id, "WEB1.example.com", "", 1);
+	assert_null(result_foreign_sender(&h->result));
+	test_reply_as(h, id, "web1.example.org", "", 1);
+	assert_string_equal(result_foreign_sender(&h->result),
+	    "web1.example.org");
+	test_reply_as(h, id, "web", "", 1);
+	assert_non_null(result_foreign_sender(&h->result));
+
+	/* A note under the host and a summary line. */
+	action_spec_init(&spec, "rpcutil", "ping");
+	out = test_render(r, &spec, DISPLAY_ALL);
+	assert_non_null(strstr(out, "web1.example.com\n"
+	    "                  sender: web\n"));
+	assert_non_null(strstr(out, "  Foreign Sender: 1   web1.example.com\n"));
+	assert_null(strstr(out, "sender: web9"));
+	free(out);
+	action_spec_release(&spec);
+	run_free(r);
+}
+
+static void
 test_json_document(void **state)
 {
 	struct action_spec	 spec;
@@ -336,6 +386,7 @@ main(void)
 		cmocka_unit_test(test_bad_reply_is_agent),
 		cmocka_unit_test(test_reply_budget),
 		cmocka_unit_test(test_reply_id),
+		cmocka_unit_test(test_reply_sender),
 		cmocka_unit_test(test_json_document),
 	};
 
