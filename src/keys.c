@@ -5,10 +5,20 @@
  * libssh2's file-based calls (OpenSSL 3 sets up its decoders on every
  * PEM_read_bio_PrivateKey). So each key file is read and parsed once, and
  * every host authenticates through libssh2_userauth_publickey() with a
- * sign callback: unencrypted OpenSSH ed25519 keys sign in-process with
- * libcrypto, ECDSA keys too (OpenSSH or PEM format), ssh-agent keys sign
- * through the agent. RSA key files are kept in memory and handed to
- * libssh2, which parses them per connection (correct, only slower).
+ * sign callback: unencrypted ed25519, ECDSA and RSA keys (OpenSSH or PEM
+ * format) sign in-process with libcrypto, ssh-agent keys sign through the
+ * agent. Other key files (DSA) are kept in memory and handed to libssh2,
+ * which parses them per connection.
+ *
+ * RSA: libssh2 1.10 names the signature after the first string of the
+ * public blob, so an "ssh-rsa" blob means a SHA-1 signature, which OpenSSH
+ * 8.8 and later refuse. So an RSA key is offered twice, as a blob whose
+ * type string reads "rsa-sha2-512", then "rsa-sha2-256" (e and n as in the
+ * ssh-rsa blob; the server maps those names to the RSA key type), each
+ * with a raw PKCS#1 v1.5 signature of that hash. libssh2 cannot tell which
+ * algorithms the server accepts, so a refused 512 is followed by 256; each
+ * refusal counts against the server's MaxAuthTries. The 256 variant is a
+ * second struct key owned by the first.
  */
 #include <sys/stat.h>
 
@@ -33,6 +43,7 @@
 enum key_kind {
 	KEY_ED25519,		/* parsed; signed with libcrypto */
 	KEY_ECDSA,		/* parsed; signed with libcrypto */
+	KEY_RSA,		/* parsed; signed with libcrypto */
 	KEY_LIBSSH2,		/* file contents handed to libssh2 */
 	KEY_AGENT,		/* signed by ssh-agent */
 	KEY_UNUSABLE,		/* unreadable or encrypted */
@@ -41,10 +52,15 @@ enum key_kind {
 struct key {
 	char		*name;		/* path, or "agent: comment" */
 	enum key_kind	 kind;
+	char		*label;		/* name and algorithm, for messages */
 	unsigned char	*blob;		/* public key, SSH wire format */
 	size_t		 bloblen;
-	EVP_PKEY	*pkey;		/* KEY_ED25519, KEY_ECDSA */
-	const EVP_MD	*md;		/* KEY_ECDSA: the curve's digest */
+	const char	*alg;		/* RSA: rsa-sha2-512 or rsa-sha2-256 */
+	unsigned char	*authblob;	/* RSA: blob with alg as its type */
+	size_t		 authbloblen;
+	struct key	*sha256;	/* RSA: the rsa-sha2-256 variant */
+	EVP_PKEY	*pkey;		/* KEY_ED25519, KEY_ECDSA, KEY_RSA */
+	const EVP_MD	*md;		/* KEY_ECDSA, KEY_RSA: the digest */
 	char		*data;		/* KEY_LIBSSH2: the file */
 	size_t		 datalen;
 	const char	*agent_sock;	/* KEY_AGENT */
@@ -84,8 +100,11 @@ key_free(struct key *k)
 {
 	if (k == NULL)
 		return;
+	key_free(k->sha256);
 	free(k->name);
+	free(k->label);
 	free(k->blob);
+	free(k->authblob);
 	EVP_PKEY_free(k->pkey);
 	if (k->data != NULL)
 		explicit_bzero(k->data, k->datalen);
@@ -235,6 +254,163 @@ key_blob_str(struct strbuf *blob, const void *s, size_t n)
 	strbuf_add(blob, s, n);
 }
 
+/* Append an SSH mpint: big-endian, a zero byte first if the top bit is set. */
+static size_t
+key_put_mpint(unsigned char *out, const BIGNUM *bn)
+{
+	size_t	n = BN_num_bytes(bn), pad;
+
+	BN_bn2bin(bn, out + 5);
+	pad = n > 0 && (out[5] & 0x80) ? 1 : 0;
+	if (!pad)
+		memmove(out + 4, out + 5, n);
+	else
+		out[4] = 0;
+	n += pad;
+	out[0] = n >> 24;
+	out[1] = n >> 16;
+	out[2] = n >> 8;
+	out[3] = n;
+	return (4 + n);
+}
+
+/* Append an SSH mpint to a blob. */
+static void
+key_blob_mpint(struct strbuf *blob, const BIGNUM *bn)
+{
+	unsigned char	*buf;
+	size_t		 n;
+
+	buf = xmalloc(5 + (size_t)BN_num_bytes(bn));
+	n = key_put_mpint(buf, bn);
+	strbuf_add(blob, buf, n);
+	free(buf);
+}
+
+/*
+ * An RSA private key from n, e, d, p, q and iqmp (big-endian, as in an
+ * OpenSSH key); the CRT exponents are derived from them.
+ */
+static EVP_PKEY *
+key_rsa_new(const unsigned char *v[6], const size_t vlen[6])
+{
+	static const char *const names[] = {
+		OSSL_PKEY_PARAM_RSA_N, OSSL_PKEY_PARAM_RSA_E,
+		OSSL_PKEY_PARAM_RSA_D, OSSL_PKEY_PARAM_RSA_FACTOR1,
+		OSSL_PKEY_PARAM_RSA_FACTOR2, OSSL_PKEY_PARAM_RSA_COEFFICIENT1,
+	};
+	OSSL_PARAM_BLD	*bld = NULL;
+	OSSL_PARAM	*params = NULL;
+	EVP_PKEY_CTX	*ctx = NULL;
+	EVP_PKEY	*pkey = NULL;
+	BN_CTX		*bnctx = NULL;
+	BIGNUM		*bn[6] = { NULL }, *dp = NULL, *dq = NULL, *t = NULL;
+	size_t		 i;
+	int		 ok = 0;
+
+	for (i = 0; i < 6; i++) {
+		if ((bn[i] = BN_bin2bn(v[i], vlen[i], NULL)) == NULL)
+			goto out;
+	}
+	/* d mod (p - 1), d mod (q - 1) */
+	if ((bnctx = BN_CTX_new()) == NULL || (dp = BN_new()) == NULL ||
+	    (dq = BN_new()) == NULL || (t = BN_new()) == NULL ||
+	    BN_sub(t, bn[3], BN_value_one()) != 1 ||
+	    BN_mod(dp, bn[2], t, bnctx) != 1 ||
+	    BN_sub(t, bn[4], BN_value_one()) != 1 ||
+	    BN_mod(dq, bn[2], t, bnctx) != 1)
+		goto out;
+	if ((bld = OSSL_PARAM_BLD_new()) == NULL)
+		goto out;
+	for (i = 0; i < 6; i++) {
+		if (OSSL_PARAM_BLD_push_BN(bld, names[i], bn[i]) != 1)
+			goto out;
+	}
+	if (OSSL_PARAM_BLD_push_BN(bld, OSSL_PKEY_PARAM_RSA_EXPONENT1,
+	    dp) != 1 ||
+	    OSSL_PARAM_BLD_push_BN(bld, OSSL_PKEY_PARAM_RSA_EXPONENT2,
+	    dq) != 1 ||
+	    (params = OSSL_PARAM_BLD_to_param(bld)) == NULL)
+		goto out;
+	if ((ctx = EVP_PKEY_CTX_new_from_name(NULL, "RSA", NULL)) == NULL ||
+	    EVP_PKEY_fromdata_init(ctx) != 1 ||
+	    EVP_PKEY_fromdata(ctx, &pkey, EVP_PKEY_KEYPAIR, params) != 1)
+		goto out;
+	ok = 1;
+out:
+	if (!ok) {
+		EVP_PKEY_free(pkey);
+		pkey = NULL;
+	}
+	EVP_PKEY_CTX_free(ctx);
+	OSSL_PARAM_free(params);
+	OSSL_PARAM_BLD_free(bld);
+	for (i = 0; i < 6; i++)
+		BN_clear_free(bn[i]);
+	BN_clear_free(dp);
+	BN_clear_free(dq);
+	BN_clear_free(t);
+	BN_CTX_free(bnctx);
+	return (pkey);
+}
+
+/* Is this public blob an ssh-rsa key? */
+static int
+key_blob_is_rsa(const unsigned char *blob, size_t len)
+{
+	const unsigned char	*p = blob, *type;
+	size_t			 tlen;
+
+	return (key_take(&p, blob + len, &type, &tlen) == 0 &&
+	    key_streq(type, tlen, "ssh-rsa"));
+}
+
+/* The blob offered for one RSA signature algorithm (k->blob is ssh-rsa). */
+static void
+key_rsa_set_alg(struct key *k, const char *alg, const char *digest)
+{
+	struct strbuf		 blob = STRBUF_INIT;
+	const unsigned char	*p = k->blob, *type;
+	size_t			 tlen;
+
+	(void)key_take(&p, k->blob + k->bloblen, &type, &tlen);
+	key_blob_str(&blob, alg, strlen(alg));
+	strbuf_add(&blob, p, k->blob + k->bloblen - p);
+	k->alg = alg;
+	k->authbloblen = blob.len;
+	k->authblob = (unsigned char *)strbuf_detach(&blob);
+	k->md = EVP_get_digestbyname(digest);
+	free(k->label);
+	xasprintf(&k->label, "%s (%s)", k->name, alg);
+}
+
+/*
+ * Make an RSA key (a parsed file or an agent key with an ssh-rsa blob) sign
+ * rsa-sha2-512, with a second key for rsa-sha2-256 to try after it; -1 if
+ * its blob is not an ssh-rsa one.
+ */
+static int
+key_rsa_variants(struct key *k)
+{
+	struct key	*v;
+
+	if (!key_blob_is_rsa(k->blob, k->bloblen))
+		return (-1);
+	v = xcalloc(1, sizeof *v);
+	v->name = xstrdup(k->name);
+	v->kind = k->kind;
+	v->blob = xmalloc(k->bloblen);
+	memcpy(v->blob, k->blob, k->bloblen);
+	v->bloblen = k->bloblen;
+	if (k->pkey != NULL && EVP_PKEY_up_ref(k->pkey) == 1)
+		v->pkey = k->pkey;
+	v->agent_sock = k->agent_sock;
+	key_rsa_set_alg(k, "rsa-sha2-512", "SHA512");
+	key_rsa_set_alg(v, "rsa-sha2-256", "SHA256");
+	k->sha256 = v;
+	return (0);
+}
+
 /*
  * Parse an OpenSSH-format private key ("openssh-key-v1"). Fills the public
  * blob always (it is in the clear) and sets the kind: KEY_ED25519 with the
@@ -249,9 +425,9 @@ key_parse_openssh(struct key *k, const char *text)
 	const char		*s, *e;
 	unsigned char		*b64, *bin = NULL;
 	const unsigned char	*p, *end, *cipher, *kdf, *kdfopt, *pub, *priv;
-	const unsigned char	*type, *pk, *sk;
+	const unsigned char	*type, *pk, *sk, *rsa[6];
 	size_t			 n = 0, clen, kdflen, optlen, publen, privlen;
-	size_t			 tlen, pklen, sklen;
+	size_t			 tlen, pklen, sklen, rsalen[6], i;
 	int			 len, rc = -1, curve;
 
 	if ((s = strstr(text, begin)) == NULL)
@@ -316,8 +492,27 @@ key_parse_openssh(struct key *k, const char *text)
 		}
 		goto out;
 	}
+	if (key_streq(type, tlen, "ssh-rsa")) {
+		/* mpint n, e, d, iqmp, p, q */
+		for (i = 0; i < 6; i++) {
+			if (key_take(&p, end, &rsa[i], &rsalen[i]) != 0)
+				goto out;
+		}
+		/* key_rsa_new wants n, e, d, p, q, iqmp */
+		sk = rsa[3];
+		sklen = rsalen[3];
+		rsa[3] = rsa[4];
+		rsalen[3] = rsalen[4];
+		rsa[4] = rsa[5];
+		rsalen[4] = rsalen[5];
+		rsa[5] = sk;
+		rsalen[5] = sklen;
+		if ((k->pkey = key_rsa_new(rsa, rsalen)) != NULL)
+			k->kind = KEY_RSA;
+		goto out;
+	}
 	if (!key_streq(type, tlen, "ssh-ed25519"))
-		goto out;	/* RSA and others: libssh2 parses them */
+		goto out;	/* others (DSA): libssh2 parses them */
 	if (key_take(&p, end, &pk, &pklen) != 0 ||
 	    key_take(&p, end, &sk, &sklen) != 0 || pklen != 32 || sklen != 64)
 		goto out;
@@ -379,8 +574,8 @@ key_no_passphrase(char *buf, int size, int rwflag, void *u)
 }
 
 /*
- * A PEM or PKCS#8 private key: ECDSA and ed25519 are parsed here, once;
- * RSA is left to libssh2. Returns 0 if the key is kept in-process.
+ * A PEM or PKCS#8 private key: ECDSA, ed25519 and RSA are parsed here,
+ * once. Returns 0 if the key is kept in-process.
  */
 static int
 key_parse_pem(struct key *k, const char *text, size_t len)
@@ -388,6 +583,7 @@ key_parse_pem(struct key *k, const char *text, size_t len)
 	struct strbuf	 blob = STRBUF_INIT;
 	BIO		*bio;
 	EVP_PKEY	*pkey;
+	BIGNUM		*rn = NULL, *re = NULL;
 	unsigned char	 q[160];
 	char		 group[64], method[64];
 	size_t		 qlen;
@@ -422,13 +618,27 @@ key_parse_pem(struct key *k, const char *text, size_t len)
 		key_blob_str(&blob, q, qlen);
 		k->kind = KEY_ECDSA;
 		k->md = EVP_get_digestbyname(key_curves[curve].digest);
+	} else if (EVP_PKEY_get_base_id(pkey) == EVP_PKEY_RSA) {
+		if (EVP_PKEY_get_bn_param(pkey, OSSL_PKEY_PARAM_RSA_N,
+		    &rn) != 1 ||
+		    EVP_PKEY_get_bn_param(pkey, OSSL_PKEY_PARAM_RSA_E,
+		    &re) != 1)
+			goto fail;
+		key_blob_str(&blob, "ssh-rsa", 7);
+		key_blob_mpint(&blob, re);
+		key_blob_mpint(&blob, rn);
+		k->kind = KEY_RSA;
 	} else
 		goto fail;
+	BN_free(rn);
+	BN_free(re);
 	k->pkey = pkey;
 	k->bloblen = blob.len;
 	k->blob = (unsigned char *)strbuf_detach(&blob);
 	return (0);
 fail:
+	BN_free(rn);
+	BN_free(re);
 	EVP_PKEY_free(pkey);
 	strbuf_release(&blob);
 	return (-1);
@@ -471,12 +681,17 @@ keyring_file(struct keyring *kr, const char *path)
 		if (k->blob == NULL)
 			key_read_pub(k, path);
 	}
+	if (k->kind == KEY_RSA && key_rsa_variants(k) != 0) {
+		k->kind = KEY_UNUSABLE;
+		k->why = "damaged key file";
+	}
 	kr->files = xreallocarray(kr->files, kr->nfiles + 1,
 	    sizeof *kr->files);
 	kr->files[kr->nfiles++] = k;
 	log_debug("%s: %s: %s", __func__, path,
 	    k->kind == KEY_ED25519 ? "ed25519, signed in-process" :
 	    k->kind == KEY_ECDSA ? "ecdsa, signed in-process" :
+	    k->kind == KEY_RSA ? "rsa, signed in-process" :
 	    k->kind == KEY_LIBSSH2 ? "handed to libssh2" : "not usable");
 	return (k);
 }
@@ -506,6 +721,7 @@ keyring_load_agent(struct keyring *kr, const char *sock)
 		k->bloblen = ids[i].bloblen;
 		ids[i].blob = NULL;
 		k->agent_sock = kr->agent_sock;
+		(void)key_rsa_variants(k);	/* if it is RSA */
 		kr->agent[kr->nagent++] = k;
 	}
 	sshagent_ids_free(ids, n);
@@ -523,6 +739,15 @@ keyring_matches_file(struct key *a, struct key **files, size_t n)
 			return (1);
 	}
 	return (0);
+}
+
+/* Add a key to a host's list, and its rsa-sha2-256 variant after it. */
+static void
+keylist_add(struct keylist *kl, struct key *k)
+{
+	kl->keys[kl->nkeys++] = k;
+	if (k->sha256 != NULL)
+		kl->keys[kl->nkeys++] = k->sha256;
 }
 
 /* The keys to try for a host, in order. */
@@ -568,13 +793,15 @@ keyring_for_host(struct keyring *kr, const struct sshconf_host *conf,
 	files = xcalloc(conf->nidentity_files + 1, sizeof *files);
 	for (i = 0; i < conf->nidentity_files; i++)
 		files[nfiles++] = keyring_file(kr, conf->identity_files[i]);
-	kl->keys = xcalloc(kr->nagent + nfiles + 64, sizeof *kl->keys);
-	if (sock != NULL) {
+	if (sock != NULL)
 		keyring_load_agent(kr, sock);
-		for (i = 0; i < kr->nagent && kl->nkeys < 64; i++) {
+	/* An RSA key is there twice: rsa-sha2-512, then rsa-sha2-256. */
+	kl->keys = xcalloc(2 * (kr->nagent + nfiles) + 1, sizeof *kl->keys);
+	if (sock != NULL) {
+		for (i = 0; i < kr->nagent; i++) {
 			if (!conf->identities_only ||
 			    keyring_matches_file(kr->agent[i], files, nfiles))
-				kl->keys[kl->nkeys++] = kr->agent[i];
+				keylist_add(kl, kr->agent[i]);
 		}
 	}
 	for (i = 0; i < nfiles; i++) {
@@ -584,31 +811,11 @@ keyring_for_host(struct keyring *kr, const struct sshconf_host *conf,
 		if (sock != NULL && files[i]->blob != NULL &&
 		    keyring_matches_file(files[i], kr->agent, kr->nagent))
 			continue;
-		kl->keys[kl->nkeys++] = files[i];
+		keylist_add(kl, files[i]);
 	}
 	free(files);
 	*keys = kl->keys;
 	return (kl->nkeys);
-}
-
-/* Append an SSH mpint: big-endian, a zero byte first if the top bit is set. */
-static size_t
-key_put_mpint(unsigned char *out, const BIGNUM *bn)
-{
-	size_t	n = BN_num_bytes(bn), pad;
-
-	BN_bn2bin(bn, out + 5);
-	pad = n > 0 && (out[5] & 0x80) ? 1 : 0;
-	if (!pad)
-		memmove(out + 4, out + 5, n);
-	else
-		out[4] = 0;
-	n += pad;
-	out[0] = n >> 24;
-	out[1] = n >> 16;
-	out[2] = n >> 8;
-	out[3] = n;
-	return (4 + n);
 }
 
 /*
@@ -640,7 +847,7 @@ key_ecdsa_ssh_sig(const unsigned char *der, size_t derlen,
 	return (0);
 }
 
-/* libssh2 sign callback for in-process keys (ed25519, ECDSA). */
+/* libssh2 sign callback for in-process keys (ed25519, ECDSA, RSA). */
 static int
 key_sign_local(LIBSSH2_SESSION *session, unsigned char **sig,
     size_t *siglen, const unsigned char *data, size_t datalen,
@@ -690,8 +897,8 @@ key_sign_agent(LIBSSH2_SESSION *session, unsigned char **sig,
 	size_t		 n;
 
 	(void)session;
-	if (sshagent_sign(k->agent_sock, k->blob, k->bloblen, data, datalen,
-	    &s, &n) != 0)
+	if (sshagent_sign(k->agent_sock, k->blob, k->bloblen, k->alg, data,
+	    datalen, &s, &n) != 0)
 		return (-1);
 	/* libssh2 frees the signature with its allocator: plain free(). */
 	*sig = s;
@@ -703,17 +910,25 @@ key_sign_agent(LIBSSH2_SESSION *session, unsigned char **sig,
 int
 key_userauth(struct key *k, void *session, const char *user, void **abstract)
 {
-	LIBSSH2_SESSION	*s = session;
+	LIBSSH2_SESSION		*s = session;
+	const unsigned char	*blob = k->blob;
+	size_t			 bloblen = k->bloblen;
 
+	/* RSA: the blob names the signature algorithm (see the top). */
+	if (k->authblob != NULL) {
+		blob = k->authblob;
+		bloblen = k->authbloblen;
+	}
 	*abstract = k;
 	switch (k->kind) {
 	case KEY_ED25519:
 	case KEY_ECDSA:
-		return (libssh2_userauth_publickey(s, user, k->blob,
-		    k->bloblen, key_sign_local, abstract));
+	case KEY_RSA:
+		return (libssh2_userauth_publickey(s, user, blob, bloblen,
+		    key_sign_local, abstract));
 	case KEY_AGENT:
-		return (libssh2_userauth_publickey(s, user, k->blob,
-		    k->bloblen, key_sign_agent, abstract));
+		return (libssh2_userauth_publickey(s, user, blob, bloblen,
+		    key_sign_agent, abstract));
 	case KEY_LIBSSH2:
 		return (libssh2_userauth_publickey_frommemory(s, user,
 		    strlen(user), NULL, 0, k->data, k->datalen, NULL));
@@ -742,9 +957,9 @@ keyring_explain(struct keyring *kr, const struct sshconf_host *conf)
 	return (s);
 }
 
-/* The key's name for messages. */
+/* The key's name for messages (with the algorithm for RSA). */
 const char *
 key_label(const struct key *k)
 {
-	return (k->name);
+	return (k->label != NULL ? k->label : k->name);
 }

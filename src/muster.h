@@ -376,9 +376,10 @@ extern const struct transport transport_ssh;
 /*
  * Identities for publickey authentication, each loaded once per run and
  * shared by every host: ssh-agent keys and identity files. Unencrypted
- * OpenSSH ed25519 keys are signed in-process (libcrypto) through
- * libssh2_userauth_publickey(); other key files are handed to libssh2 from
- * memory (it parses them per connection, slower but complete).
+ * ed25519, ECDSA and RSA keys (OpenSSH or PEM format) are signed
+ * in-process (libcrypto) through libssh2_userauth_publickey(), RSA as
+ * rsa-sha2-512 then rsa-sha2-256; other key files are handed to libssh2
+ * from memory.
  */
 struct key;
 struct keyring;
@@ -387,7 +388,8 @@ void		 keyring_free(struct keyring *);
 /*
  * The keys to try for a host, in order: agent keys (unless
  * IdentityAgent none, and with IdentitiesOnly only those matching an
- * identity file), then identity files that could be read. Returns the
+ * identity file), then identity files that could be read; an
+ * RSA key is two entries (rsa-sha2-512, rsa-sha2-256). Returns the
  * count; the array is owned by the keyring and valid until it is freed.
  */
 size_t		 keyring_for_host(struct keyring *, const struct sshconf_host *,
@@ -414,9 +416,14 @@ struct sshagent_id {
 };
 /* Identities of the agent at path; -1 if it cannot be asked. */
 int	 sshagent_list(const char *, struct sshagent_id **, size_t *);
-/* Sign data; the raw signature (without its type) in a malloc'd *sig. */
+/*
+ * Sign data with the key of that blob; alg "rsa-sha2-512"/"rsa-sha2-256"
+ * for RSA (NULL otherwise). The raw signature (without its type) in a
+ * malloc'd *sig.
+ */
 int	 sshagent_sign(const char *, const unsigned char *, size_t,
-	     const unsigned char *, size_t, unsigned char **, size_t *);
+	     const char *, const unsigned char *, size_t, unsigned char **,
+	     size_t *);
 void	 sshagent_ids_free(struct sshagent_id *, size_t);
 
 /* knownhosts.c */

@@ -21,6 +21,8 @@
 #define SSH_AGENT_SIGN_RESPONSE		14
 #define SSHAGENT_MAX_REPLY		(256 * 1024)
 #define SSHAGENT_MAX_IDS		64
+#define SSH_AGENT_RSA_SHA2_256		0x02
+#define SSH_AGENT_RSA_SHA2_512		0x04
 
 /* Connect to the agent socket; -1 on failure. */
 static int
@@ -172,19 +174,28 @@ fail:
 	return (-1);
 }
 
-/* Ask the agent to sign data with the key whose public blob is given. */
+/*
+ * Ask the agent to sign data with the key whose public blob is given; for
+ * an RSA key, alg picks the hash (the flags of draft-miller-ssh-agent) and
+ * the agent must answer with a signature of that type.
+ */
 int
 sshagent_sign(const char *path, const unsigned char *blob, size_t bloblen,
-    const unsigned char *data, size_t datalen, unsigned char **sig,
-    size_t *siglen)
+    const char *alg, const unsigned char *data, size_t datalen,
+    unsigned char **sig, size_t *siglen)
 {
 	unsigned char		*msg, *ans, *q;
 	const unsigned char	*p, *end, *outer, *type, *raw;
 	size_t			 len, anslen, outerlen, typelen, rawlen;
+	uint32_t		 flags = 0;
 	int			 rc = -1;
 
 	if (bloblen > SSHAGENT_MAX_REPLY || datalen > SSHAGENT_MAX_REPLY)
 		return (-1);
+	if (alg != NULL && strcmp(alg, "rsa-sha2-256") == 0)
+		flags = SSH_AGENT_RSA_SHA2_256;
+	else if (alg != NULL && strcmp(alg, "rsa-sha2-512") == 0)
+		flags = SSH_AGENT_RSA_SHA2_512;
 	len = 1 + 4 + bloblen + 4 + datalen + 4;
 	q = msg = xmalloc(len);
 	*q++ = SSH_AGENTC_SIGN_REQUEST;
@@ -194,7 +205,7 @@ sshagent_sign(const char *path, const unsigned char *blob, size_t bloblen,
 	sshagent_put32(q, datalen);
 	memcpy(q + 4, data, datalen);
 	q += 4 + datalen;
-	sshagent_put32(q, 0);
+	sshagent_put32(q, flags);
 	if (sshagent_exchange(path, msg, len, &ans, &anslen) != 0) {
 		free(msg);
 		return (-1);
@@ -211,6 +222,13 @@ sshagent_sign(const char *path, const unsigned char *blob, size_t bloblen,
 	if (sshagent_string(&p, end, &type, &typelen) != 0 ||
 	    sshagent_string(&p, end, &raw, &rawlen) != 0)
 		goto out;
+	/* An agent that ignored the flags signed with SHA-1. */
+	if (alg != NULL && (typelen != strlen(alg) ||
+	    memcmp(type, alg, typelen) != 0)) {
+		log_debug("%s: asked for %s, the agent signed %.*s", __func__,
+		    alg, (int)(typelen > 64 ? 64 : typelen), type);
+		goto out;
+	}
 	*sig = xmalloc(rawlen);
 	memcpy(*sig, raw, rawlen);
 	*siglen = rawlen;
