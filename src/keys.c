@@ -19,6 +19,10 @@
  * algorithms the server accepts, so a refused 512 is followed by 256; each
  * refusal counts against the server's MaxAuthTries. The 256 variant is a
  * second struct key owned by the first.
+ *
+ * An identity file may be only a public key (key.pub, or key missing and
+ * key.pub present): it selects the ssh-agent key with that blob, as OpenSSH
+ * does for keys held by an agent or on hardware.
  */
 #include <sys/stat.h>
 
@@ -39,6 +43,9 @@
 #include "muster.h"
 
 #define KEY_FILE_MAX	(64 * 1024)
+
+/* Why an identity file that is only a public key is not used alone. */
+#define KEY_PUBLIC_ONLY	"public key only (its private key must be in ssh-agent)"
 
 enum key_kind {
 	KEY_ED25519,		/* parsed; signed with libcrypto */
@@ -527,39 +534,60 @@ out:
 	return (rc);
 }
 
-/* Read the public blob from path.pub ("type base64 comment"). */
-static void
+/*
+ * Take the public blob from a public key file's text ("type base64
+ * comment"); 0 if it is one: the blob's own type must match the first word.
+ */
+static int
+key_parse_pubtext(struct key *k, const char *text)
+{
+	const unsigned char	*p, *type;
+	unsigned char		*bin;
+	const char		*b64;
+	size_t			 wlen, len, tlen;
+	int			 n;
+
+	wlen = strcspn(text, " \t\r\n");
+	b64 = text + wlen;
+	b64 += strspn(b64, " \t");
+	len = strcspn(b64, " \t\r\n");
+	if (wlen == 0 || len == 0 || len > KEY_FILE_MAX)
+		return (-1);
+	bin = xmalloc(len + 1);
+	n = EVP_DecodeBlock(bin, (const unsigned char *)b64, len);
+	/* Drop the zero bytes that '=' padding produced. */
+	while (n > 0 && len > 0 && b64[len - 1] == '=') {
+		len--;
+		n--;
+	}
+	p = bin;
+	if (n <= 0 || key_take(&p, bin + n, &type, &tlen) != 0 ||
+	    tlen != wlen || memcmp(type, text, wlen) != 0) {
+		free(bin);
+		return (-1);
+	}
+	free(k->blob);
+	k->blob = bin;
+	k->bloblen = n;
+	return (0);
+}
+
+/* Read the public blob from path.pub; 0 if there is one. */
+static int
 key_read_pub(struct key *k, const char *path)
 {
-	char		*pubpath, *text, *b64, *sp;
-	unsigned char	*bin;
-	size_t		 len;
-	int		 n;
+	char	*pubpath, *text;
+	size_t	 len;
+	int	 rc;
 
 	xasprintf(&pubpath, "%s.pub", path);
 	text = key_read_file(pubpath, &len);
 	free(pubpath);
 	if (text == NULL)
-		return;
-	if ((b64 = strchr(text, ' ')) != NULL) {
-		b64++;
-		if ((sp = strpbrk(b64, " \r\n")) != NULL)
-			*sp = '\0';
-		bin = xmalloc(strlen(b64) + 1);
-		n = EVP_DecodeBlock(bin, (unsigned char *)b64, strlen(b64));
-		if (n > 0) {
-			/* Drop the zero bytes padding produced. */
-			len = strlen(b64);
-			while (len > 0 && b64[len - 1] == '=') {
-				len--;
-				n--;
-			}
-			k->blob = bin;
-			k->bloblen = n;
-		} else
-			free(bin);
-	}
+		return (-1);
+	rc = key_parse_pubtext(k, text);
 	free(text);
+	return (rc);
 }
 
 /* libcrypto must never prompt for a passphrase: we have no terminal. */
@@ -651,6 +679,7 @@ keyring_file(struct keyring *kr, const char *path)
 	struct key	*k;
 	char		*text;
 	size_t		 i, len;
+	int		 error;
 
 	for (i = 0; i < kr->nfiles; i++) {
 		if (strcmp(kr->files[i]->name, path) == 0)
@@ -660,11 +689,16 @@ keyring_file(struct keyring *kr, const char *path)
 	k->name = xstrdup(path);
 	k->kind = KEY_UNUSABLE;
 	if ((text = key_read_file(path, &len)) == NULL) {
-		log_debug("%s: %s: %s", __func__, path, strerror(errno));
-		k->why = errno == ENOENT ? "no such file" : "cannot be read";
+		error = errno;
+		log_debug("%s: %s: %s", __func__, path, strerror(error));
+		k->why = error == ENOENT ? "no such file" : "cannot be read";
+		if (error == ENOENT && key_read_pub(k, path) == 0)
+			k->why = KEY_PUBLIC_ONLY;
 	} else {
 		if (key_parse_openssh(k, text) != 0) {
-			if (strstr(text, "PRIVATE KEY-----") == NULL)
+			if (key_parse_pubtext(k, text) == 0)
+				k->why = KEY_PUBLIC_ONLY;
+			else if (strstr(text, "PRIVATE KEY-----") == NULL)
 				k->why = "not a private key";
 			else if (strstr(text, "ENCRYPTED") != NULL)
 				k->why = "encrypted (load it into ssh-agent)";
@@ -692,7 +726,8 @@ keyring_file(struct keyring *kr, const char *path)
 	    k->kind == KEY_ED25519 ? "ed25519, signed in-process" :
 	    k->kind == KEY_ECDSA ? "ecdsa, signed in-process" :
 	    k->kind == KEY_RSA ? "rsa, signed in-process" :
-	    k->kind == KEY_LIBSSH2 ? "handed to libssh2" : "not usable");
+	    k->kind == KEY_LIBSSH2 ? "handed to libssh2" :
+	    k->blob != NULL ? "public key only" : "not usable");
 	return (k);
 }
 

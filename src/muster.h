@@ -379,7 +379,8 @@ extern const struct transport transport_ssh;
  * ed25519, ECDSA and RSA keys (OpenSSH or PEM format) are signed
  * in-process (libcrypto) through libssh2_userauth_publickey(), RSA as
  * rsa-sha2-512 then rsa-sha2-256; other key files are handed to libssh2
- * from memory.
+ * from memory. An identity file that is only a public key selects the
+ * agent key with that blob.
  */
 struct key;
 struct keyring;
@@ -388,7 +389,7 @@ void		 keyring_free(struct keyring *);
 /*
  * The keys to try for a host, in order: agent keys (unless
  * IdentityAgent none, and with IdentitiesOnly only those matching an
- * identity file), then identity files that could be read; an
+ * identity file or its .pub), then identity files that could be read; an
  * RSA key is two entries (rsa-sha2-512, rsa-sha2-256). Returns the
  * count; the array is owned by the keyring and valid until it is freed.
  */

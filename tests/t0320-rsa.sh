@@ -1,5 +1,5 @@
 #!/bin/sh
-test_description='ssh: RSA identities (rsa-sha2-512/256) from files and ssh-agent'
+test_description='ssh: RSA identities (rsa-sha2-512/256) from files and ssh-agent, public-key-only identity files'
 TEST_OWN_FLEET=1
 TEST_FLEET_N=2
 . "$(dirname "$0")/test-lib.sh"
@@ -170,6 +170,40 @@ test_expect_success 'an RSA agent key the server does not know is refused (auth)
 	conf c "IdentityFile $TRASH/none" "IdentityAgent $TRASH/a2.sock" &&
 	test_expect_code 3 "$MUSTER" --ssh-config c -w h1 ping --json >out.json &&
 	jq -e ".results[0].status == \"auth\"" out.json
+'
+
+test_expect_success 'IdentitiesOnly with IdentityFile key.pub uses the matching agent key' '
+	agent_start a3 &&
+	ssh-add -q rstranger ed r3072 2>/dev/null &&
+	conf c "IdentityFile $TRASH/r3072.pub" "IdentitiesOnly yes" \
+	    "IdentityAgent $TRASH/a3.sock" &&
+	"$MUSTER" --ssh-config c -w h1 -v ping 2>err >out &&
+	test_grep "Nodes: 1 / 1" out &&
+	test_grep "accepted agent: r3072 (rsa-sha2-512)" err &&
+	test_grep ! "agent: rstranger" err &&
+	test_grep ! "agent: ed " err
+'
+
+test_expect_success 'IdentitiesOnly with only key.pub on disk uses the agent key' '
+	agent_start a4 &&
+	ssh-add -q rstranger ed 2>/dev/null &&
+	mkdir -p hw && cp ed.pub hw/ed.pub &&
+	conf c "IdentityFile $TRASH/hw/ed" "IdentitiesOnly yes" \
+	    "IdentityAgent $TRASH/a4.sock" &&
+	"$MUSTER" --ssh-config c -w h1 -v ping 2>err >out &&
+	test_grep "Nodes: 1 / 1" out &&
+	test_grep "accepted agent: ed" err &&
+	test_grep ! "agent: rstranger" err
+'
+
+test_expect_success 'a .pub whose key is not in the agent fails auth and says why' '
+	agent_start a5 &&
+	ssh-add -q rstranger 2>/dev/null &&
+	conf c "IdentityFile $TRASH/r2048.pub" "IdentitiesOnly yes" \
+	    "IdentityAgent $TRASH/a5.sock" &&
+	test_expect_code 3 "$MUSTER" --ssh-config c -w h1 ping --json >out.json &&
+	jq -e ".results[0].status == \"auth\" and
+	    (.results[0].statusmsg | test(\"r2048.pub: public key only\"))" out.json
 '
 
 test_done
