@@ -372,11 +372,16 @@ host_ssh_handshake(struct host *h)
 	rc = libssh2_session_handshake(hs->session, hs->fd);
 	if (rc == LIBSSH2_ERROR_EAGAIN)
 		return (STEP_WAIT);
+	/* libssh2 < 1.11 has no rsa-sha2 host keys: say so, it is likely. */
 	if (rc != 0)
 		return (host_ssh_fail(h, RESULT_UNREACHABLE,
-		    "ssh handshake with %s port %d: %s", h->conf.hostname,
+		    "ssh handshake with %s port %d: %s%s", h->conf.hostname,
 		    h->conf.port, hs->cut != NULL ? hs->cut :
-		    host_ssh_errmsg(hs)));
+		    host_ssh_errmsg(hs),
+		    rc == LIBSSH2_ERROR_KEX_FAILURE && hs->cut == NULL &&
+		    libssh2_version(0x010b00) == NULL ? " (no algorithm in"
+		    " common; a host whose only host key is RSA cannot be"
+		    " reached: this libssh2 lacks rsa-sha2 host keys)" : ""));
 	host_set_state(h, HOST_HOSTKEY);
 	return (STEP_NEXT);
 }

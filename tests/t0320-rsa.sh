@@ -206,4 +206,16 @@ test_expect_success 'a .pub whose key is not in the agent fails auth and says wh
 	    (.results[0].statusmsg | test(\"r2048.pub: public key only\"))" out.json
 '
 
+test_expect_success 'a host with only an RSA host key: the error says why' '
+	ssh-keygen -q -t rsa -b 2048 -N "" -C hostrsa -f hostrsa &&
+	sshd_start sshdrsa "s|^HostKey .*|HostKey $TRASH/hostrsa|" &&
+	printf "[%s]:%s %s\n" "$addr" "$port" "$(cut -d" " -f1,2 hostrsa.pub)" >khrsa &&
+	printf "Host h1\n\tHostName %s\n\tPort %s\n\tUserKnownHostsFile %s\n\tIdentityFile %s\n\tIdentityAgent none\n" \
+	    "$addr" "$port" "$TRASH/khrsa" "$TRASH/r2048" >crsa &&
+	test_expect_code 3 "$MUSTER" --ssh-config crsa -w h1 ping --json >out.json &&
+	jq -r ".results[0].statusmsg" out.json >msg &&
+	cat msg &&
+	test_grep "only host key is RSA" msg
+'
+
 test_done
