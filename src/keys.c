@@ -81,13 +81,18 @@ struct keylist {
 	size_t		  nkeys;
 };
 
+/* The identities of one ssh-agent socket, asked for once. */
+struct keyagent {
+	char		 *sock;
+	struct key	**keys;
+	size_t		  nkeys;
+};
+
 struct keyring {
 	struct key	**files;	/* every file ever asked for */
 	size_t		  nfiles;
-	struct key	**agent;	/* agent identities */
-	size_t		  nagent;
-	char		 *agent_sock;	/* those came from here */
-	int		  agent_asked;
+	struct keyagent	 *agents;	/* every agent socket asked */
+	size_t		  nagents;
 	struct keylist	 *lists;
 	size_t		  nlists;
 };
@@ -123,17 +128,20 @@ key_free(struct key *k)
 void
 keyring_free(struct keyring *kr)
 {
-	size_t	i;
+	size_t	i, j;
 
 	if (kr == NULL)
 		return;
 	for (i = 0; i < kr->nfiles; i++)
 		key_free(kr->files[i]);
 	free(kr->files);
-	for (i = 0; i < kr->nagent; i++)
-		key_free(kr->agent[i]);
-	free(kr->agent);
-	free(kr->agent_sock);
+	for (i = 0; i < kr->nagents; i++) {
+		for (j = 0; j < kr->agents[i].nkeys; j++)
+			key_free(kr->agents[i].keys[j]);
+		free(kr->agents[i].keys);
+		free(kr->agents[i].sock);
+	}
+	free(kr->agents);
 	for (i = 0; i < kr->nlists; i++) {
 		free(kr->lists[i].id);
 		free(kr->lists[i].keys);
@@ -731,23 +739,33 @@ keyring_file(struct keyring *kr, const char *path)
 	return (k);
 }
 
-/* Ask the agent for its identities, once. */
-static void
+/*
+ * The identities of the agent at sock, asked for once per socket (none if
+ * it cannot be asked). Valid until the next call.
+ */
+static struct keyagent *
 keyring_load_agent(struct keyring *kr, const char *sock)
 {
+	struct keyagent		*ka;
 	struct sshagent_id	*ids;
 	struct key		*k;
 	size_t			 n, i;
 
-	if (kr->agent_asked)
-		return;
-	kr->agent_asked = 1;
+	for (i = 0; i < kr->nagents; i++) {
+		if (strcmp(kr->agents[i].sock, sock) == 0)
+			return (&kr->agents[i]);
+	}
+	kr->agents = xreallocarray(kr->agents, kr->nagents + 1,
+	    sizeof *kr->agents);
+	ka = &kr->agents[kr->nagents++];
+	ka->sock = xstrdup(sock);
+	ka->keys = NULL;
+	ka->nkeys = 0;
 	if (sshagent_list(sock, &ids, &n) != 0) {
 		log_debug("%s: no agent at %s", __func__, sock);
-		return;
+		return (ka);
 	}
-	kr->agent_sock = xstrdup(sock);
-	kr->agent = xcalloc(n == 0 ? 1 : n, sizeof *kr->agent);
+	ka->keys = xcalloc(n == 0 ? 1 : n, sizeof *ka->keys);
 	for (i = 0; i < n; i++) {
 		k = xcalloc(1, sizeof *k);
 		xasprintf(&k->name, "agent: %s", ids[i].comment);
@@ -755,11 +773,12 @@ keyring_load_agent(struct keyring *kr, const char *sock)
 		k->blob = ids[i].blob;
 		k->bloblen = ids[i].bloblen;
 		ids[i].blob = NULL;
-		k->agent_sock = kr->agent_sock;
+		k->agent_sock = ka->sock;
 		(void)key_rsa_variants(k);	/* if it is RSA */
-		kr->agent[kr->nagent++] = k;
+		ka->keys[ka->nkeys++] = k;
 	}
 	sshagent_ids_free(ids, n);
+	return (ka);
 }
 
 /* Is an agent key the public half of one of these files? */
@@ -790,6 +809,7 @@ size_t
 keyring_for_host(struct keyring *kr, const struct sshconf_host *conf,
     struct key ***keys)
 {
+	struct keyagent	 noagent = { NULL, NULL, 0 }, *ka = &noagent;
 	struct keylist	*kl;
 	struct key	**files;
 	const char	*sock = NULL;
@@ -829,22 +849,20 @@ keyring_for_host(struct keyring *kr, const struct sshconf_host *conf,
 	for (i = 0; i < conf->nidentity_files; i++)
 		files[nfiles++] = keyring_file(kr, conf->identity_files[i]);
 	if (sock != NULL)
-		keyring_load_agent(kr, sock);
+		ka = keyring_load_agent(kr, sock);
 	/* An RSA key is there twice: rsa-sha2-512, then rsa-sha2-256. */
-	kl->keys = xcalloc(2 * (kr->nagent + nfiles) + 1, sizeof *kl->keys);
-	if (sock != NULL) {
-		for (i = 0; i < kr->nagent; i++) {
-			if (!conf->identities_only ||
-			    keyring_matches_file(kr->agent[i], files, nfiles))
-				keylist_add(kl, kr->agent[i]);
-		}
+	kl->keys = xcalloc(2 * (ka->nkeys + nfiles) + 1, sizeof *kl->keys);
+	for (i = 0; i < ka->nkeys; i++) {
+		if (!conf->identities_only ||
+		    keyring_matches_file(ka->keys[i], files, nfiles))
+			keylist_add(kl, ka->keys[i]);
 	}
 	for (i = 0; i < nfiles; i++) {
 		if (files[i]->kind == KEY_UNUSABLE)
 			continue;
 		/* Skip a file whose key the agent already offered. */
-		if (sock != NULL && files[i]->blob != NULL &&
-		    keyring_matches_file(files[i], kr->agent, kr->nagent))
+		if (files[i]->blob != NULL &&
+		    keyring_matches_file(files[i], ka->keys, ka->nkeys))
 			continue;
 		keylist_add(kl, files[i]);
 	}

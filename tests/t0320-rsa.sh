@@ -206,6 +206,18 @@ test_expect_success 'a .pub whose key is not in the agent fails auth and says wh
 	    (.results[0].statusmsg | test(\"r2048.pub: public key only\"))" out.json
 '
 
+test_expect_success 'each IdentityAgent socket has its own keys' '
+	agent_start a6 && ssh-add -q rstranger 2>/dev/null &&
+	agent_start a7 && ssh-add -q r3072 2>/dev/null &&
+	for i in 1 2; do
+		printf "Host h%s\n\tHostName %s\n\tPort %s\n\tUserKnownHostsFile %s\n\tIdentityFile %s\n\tIdentityAgent %s\n" \
+		    $i "$addr" "$FLEET_PORT" "$FLEET_DIR/known_hosts" \
+		    "$TRASH/none" "$TRASH/a$((i + 5)).sock" || exit 1
+	done >c2 &&
+	test_expect_code 3 "$MUSTER" --ssh-config c2 -w h1,h2 ping --json >two.json &&
+	jq -e "[.results[] | {(.host): .status}] | add == {h1: \"auth\", h2: \"ok\"}" two.json
+'
+
 test_expect_success 'a host with only an RSA host key: the error says why' '
 	ssh-keygen -q -t rsa -b 2048 -N "" -C hostrsa -f hostrsa &&
 	sshd_start sshdrsa "s|^HostKey .*|HostKey $TRASH/hostrsa|" &&
