@@ -206,6 +206,27 @@ test_expect_success 'a .pub whose key is not in the agent fails auth and says wh
 	    (.results[0].statusmsg | test(\"r2048.pub: public key only\"))" out.json
 '
 
+test_expect_success 'an encrypted RSA key file says so, and works through the agent' '
+	ssh-keygen -q -t rsa -b 2048 -N secret -C renc -f renc && authorize renc.pub &&
+	ssh-keygen -q -t rsa -b 2048 -m PEM -N secret -C penc -f penc &&
+	for k in renc penc; do
+		conf c "IdentityFile $TRASH/$k" "IdentityAgent none" &&
+		test_expect_code 3 "$MUSTER" --ssh-config c -w h1 ping --json \
+		    >enc.json &&
+		jq -e ".results[0].status == \"auth\" and
+		    (.results[0].statusmsg | test(\"$k: encrypted\"))" enc.json ||
+		exit 1
+	done &&
+	agent_start a8 &&
+	printf "#!/bin/sh\necho secret\n" >askpass && chmod +x askpass &&
+	SSH_ASKPASS=$TRASH/askpass SSH_ASKPASS_REQUIRE=force DISPLAY=:0 \
+	    ssh-add -q rstranger renc </dev/null 2>/dev/null &&
+	conf c "IdentityFile $TRASH/renc" "IdentitiesOnly yes" \
+	    "IdentityAgent $TRASH/a8.sock" &&
+	"$MUSTER" --ssh-config c -w h1 -v ping 2>err >out &&
+	test_grep "accepted agent: renc (rsa-sha2-512)" err
+'
+
 test_expect_success 'each IdentityAgent socket has its own keys' '
 	agent_start a6 && ssh-add -q rstranger 2>/dev/null &&
 	agent_start a7 && ssh-add -q r3072 2>/dev/null &&
