@@ -210,6 +210,8 @@ _muster_main()
 			cmdi=$i
 		else
 			((narg++))
+			# shell's command: every word after its first is its own.
+			[[ $cmd == shell ]] && ddash=1
 		fi
 	done
 

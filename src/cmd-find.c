@@ -33,5 +33,5 @@ cmd_find_exec(struct cmd_ctx *ctx, int argc, char **argv)
 
 const struct cmd_entry cmd_find_entry = {
 	"find", "", "list the hosts the selection matches; contact none",
-	1, cmd_find_exec
+	1, cmd_find_exec, 0
 };

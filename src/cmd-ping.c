@@ -61,5 +61,5 @@ cmd_ping_exec(struct cmd_ctx *ctx, int argc, char **argv)
 
 const struct cmd_entry cmd_ping_entry = {
 	"ping", "", "round trip to each host's agent, with per-host times",
-	1, cmd_ping_exec
+	1, cmd_ping_exec, 0
 };

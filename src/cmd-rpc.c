@@ -195,5 +195,5 @@ cmd_rpc_exec(struct cmd_ctx *ctx, int argc, char **argv)
 const struct cmd_entry cmd_rpc_entry = {
 	"rpc", "AGENT ACTION [KEY=VALUE ...]",
 	"call any agent action; inputs are checked before sending",
-	1, cmd_rpc_exec
+	1, cmd_rpc_exec, 0
 };

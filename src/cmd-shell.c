@@ -291,5 +291,5 @@ cmd_shell_exec(struct cmd_ctx *ctx, int argc, char **argv)
 const struct cmd_entry cmd_shell_entry = {
 	"shell", "COMMAND...", "run a shell command on each host; identical"
 	" outputs are folded",
-	1, cmd_shell_exec
+	1, cmd_shell_exec, 1
 };

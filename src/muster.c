@@ -46,7 +46,10 @@ static const struct option muster_longopts[] = {
 	{ NULL, 0, NULL, 0 }
 };
 
-/* A positive number of seconds or hosts; exits 64 if it is not. */
+/*
+ * A positive number of seconds or hosts; exits 64 if it is not. opt is the
+ * option as the user can type it ("-c", "--connect-timeout").
+ */
 static int
 muster_number(const char *opt, const char *v)
 {
@@ -85,56 +88,95 @@ muster_external(const char *name, int argc, char **argv)
 	free(prog);
 }
 
-int
-main(int argc, char **argv)
+/* Is there a long option with this name (len bytes)? */
+static int
+muster_longopt(const char *name, size_t len)
 {
-	struct cmd_ctx		 ctx;
-	const struct cmd_entry	*e;
-	char			*cause = NULL, **orig;
-	int			 ch, help = 0, code, i;
+	const struct option	*o;
 
-	ui_output_init();
-	memset(&ctx, 0, sizeof ctx);
-	selection_init(&ctx.sel);
-	ctx.argc = argc;
-	orig = xcalloc(argc + 1, sizeof *orig);
-	for (i = 0; i < argc; i++)
-		orig[i] = argv[i];
-	ctx.argv = orig;
-	log_init("muster", 0);
+	for (o = muster_longopts; o->name != NULL; o++) {
+		if (strlen(o->name) == len && strncmp(o->name, name, len) == 0)
+			return (1);
+	}
+	return (0);
+}
 
+/* The option getopt_long() just returned, as the user typed its name. */
+static const char *
+muster_optname(int ch, int longindex)
+{
+	static char	name[64];
+
+	if (longindex >= 0)
+		snprintf(name, sizeof name, "--%s",
+		    muster_longopts[longindex].name);
+	else
+		snprintf(name, sizeof name, "-%c", ch);
+	return (name);
+}
+
+/*
+ * Parse options from argv[1] on, as getopt_long() does in mode ("+" stops
+ * at the first word that is not an option, "" takes options anywhere
+ * before "--"). Returns the index of the first word left; *taken is set to
+ * the last option that took the next word as its value, or NULL.
+ */
+static int
+muster_options(struct cmd_ctx *ctx, int argc, char **argv, const char *mode,
+    int *help, const char **taken, const char **taken_value)
+{
+	static const char	 opts[] = ":w:x:i:c:t:nvhVF:C:I:A:W:S:";
+	enum display_mode	 display;
+	char			 optstring[sizeof opts + 1];
+	const char		*name, *word, *eq;
+	char			*cause = NULL;
+	int			 ch, longindex;
+
+	snprintf(optstring, sizeof optstring, "%s%s", mode, opts);
 	opterr = 0;
-	while ((ch = getopt_long(argc, argv, ":w:x:i:c:t:nvhVF:C:I:A:W:S:",
-	    muster_longopts, NULL)) != -1) {
+	optind = 0;	/* glibc: start again, and read mode again */
+	*taken = *taken_value = NULL;
+	for (;;) {
+		longindex = -1;
+		ch = getopt_long(argc, argv, optstring, muster_longopts,
+		    &longindex);
+		if (ch == -1)
+			break;
+		name = muster_optname(ch, longindex);
+		if (optarg != NULL && optind > 1 && argv[optind - 1] == optarg) {
+			*taken = name;
+			*taken_value = optarg;
+		} else if (ch != ':' && ch != '?')
+			*taken = *taken_value = NULL;
 		switch (ch) {
 		case 'w':
-			ctx.sel.have_w = 1;
+			ctx->sel.have_w = 1;
 			__attribute__((fallthrough));
 		case 'x':
-			if (selection_add(ch == 'w' ? &ctx.sel.include :
-			    &ctx.sel.exclude, optarg, &cause) != 0) {
+			if (selection_add(ch == 'w' ? &ctx->sel.include :
+			    &ctx->sel.exclude, optarg, &cause) != 0) {
 				log_warnx("-%c: %s", ch, cause);
 				exit(EXIT_USAGE);
 			}
 			break;
 		case 'i':
-			free(ctx.sel.inventory);
-			ctx.sel.inventory = xstrdup(optarg);
+			free(ctx->sel.inventory);
+			ctx->sel.inventory = xstrdup(optarg);
 			break;
 		case 'c':
-			ctx.concurrency = muster_number("-c", optarg);
+			ctx->concurrency = muster_number(name, optarg);
 			break;
 		case 't':
-			ctx.timeout = muster_number("-t", optarg);
+			ctx->timeout = muster_number(name, optarg);
 			break;
 		case 'n':
-			ctx.dry_run = 1;
+			ctx->dry_run = 1;
 			break;
 		case 'v':
-			ctx.verbose++;
+			ctx->verbose++;
 			break;
 		case 'h':
-			help = 1;
+			*help = 1;
 			break;
 		case 'V':
 			printf("muster %s (protocol %d)\n", MUSTER_VERSION,
@@ -152,58 +194,116 @@ main(int argc, char **argv)
 			    " is given with --ssh-config FILE)" : "");
 			exit(EXIT_USAGE);
 		case OPT_SSH_CONFIG:
-			ctx.ssh_config = optarg;
+			ctx->ssh_config = optarg;
 			break;
 		case OPT_AGENT_PATH:
-			ctx.agent_path = optarg;
+			ctx->agent_path = optarg;
 			break;
 		case OPT_CONNECT_TIMEOUT:
-			ctx.connect_timeout = muster_number("--connect-timeout",
-			    optarg);
+			ctx->connect_timeout = muster_number(name, optarg);
 			break;
 		case OPT_YES:
-			ctx.yes = 1;
+			ctx->yes = 1;
 			break;
 		case OPT_REASON:
-			ctx.reason = optarg;
+			ctx->reason = optarg;
 			break;
 		case OPT_DISPLAY:
-			ctx.display = optarg;
+			/* Checked here, so a value never eats the command. */
+			if (action_display(optarg, &display) != 0) {
+				log_warnx("--display must be ok, failed, all or"
+				    " none, not '%s'", optarg);
+				exit(EXIT_USAGE);
+			}
+			ctx->display = optarg;
 			break;
 		case OPT_JSON:
-			ctx.json = 1;
+			ctx->json = 1;
 			break;
 		case OPT_JSONL:
-			ctx.jsonl = 1;
+			ctx->jsonl = 1;
 			break;
 		case OPT_SENDERS:
-			ctx.senders = 1;
+			ctx->senders = 1;
 			break;
 		case OPT_COLOR:
-			ctx.color = optarg;
+			if (strcmp(optarg, "auto") != 0 &&
+			    strcmp(optarg, "always") != 0 &&
+			    strcmp(optarg, "never") != 0) {
+				log_warnx("--color must be auto, always or"
+				    " never, not '%s'", optarg);
+				exit(EXIT_USAGE);
+			}
+			ctx->color = optarg;
 			break;
 		case ':':
-			log_warnx("option '%s' needs a value",
-			    argv[optind - 1]);
+			if (optopt > 0 && optopt < 128)
+				log_warnx("option '-%c' needs a value", optopt);
+			else
+				log_warnx("option '%s' needs a value",
+				    argv[optind - 1]);
 			exit(EXIT_USAGE);
 		default:
-			if (optopt != 0)
+			word = argv[optind - 1];
+			if (strncmp(word, "--", 2) != 0)
 				log_warnx("unknown option '-%c' (see muster"
 				    " help)", optopt);
+			else if ((eq = strchr(word, '=')) != NULL &&
+			    muster_longopt(word + 2, eq - word - 2))
+				log_warnx("option '%.*s' takes no value",
+				    (int)(eq - word), word);
 			else
 				log_warnx("unknown option '%s' (see muster"
-				    " help)", argv[optind - 1]);
+				    " help)", word);
 			exit(EXIT_USAGE);
 		}
 	}
-	argc -= optind;
-	argv += optind;
-	log_init("muster", ctx.verbose);
+	return (optind);
+}
+
+/*
+ * Options come before the command word and after it. For a command that
+ * takes a command line of its own (shell), its first word ends the
+ * options, as with ssh and pdsh: "muster -w h shell uname -a".
+ */
+int
+main(int argc, char **argv)
+{
+	struct cmd_ctx		 ctx;
+	const struct cmd_entry	*e;
+	const char		*taken, *taken_value;
+	char			*cause = NULL, **orig;
+	int			 help = 0, code, i;
+
+	ui_output_init();
+	memset(&ctx, 0, sizeof ctx);
+	selection_init(&ctx.sel);
+	ctx.argc = argc;
+	orig = xcalloc(argc + 1, sizeof *orig);
+	for (i = 0; i < argc; i++)
+		orig[i] = argv[i];
+	ctx.argv = orig;
+	log_init("muster", 0);
+
+	/* The options before the command word. */
+	i = muster_options(&ctx, argc, argv, "+", &help, &taken, &taken_value);
+	argc -= i;
+	argv += i;
 
 	if (argc == 0) {
 		if (help) {
 			cmd_list(stdout);
 			exit(EXIT_ALL_OK);
+		}
+		if (taken != NULL && cmd_find(taken_value) != NULL) {
+			log_warnx("option '%s' took '%s' as its value, leaving"
+			    " no command (give %s a value)", taken,
+			    taken_value, taken);
+			exit(EXIT_USAGE);
+		}
+		if (ctx.argc > 1) {
+			log_warnx("no command given (see muster help)");
+			exit(EXIT_USAGE);
 		}
 		cmd_list(stderr);
 		exit(EXIT_USAGE);
@@ -214,6 +314,14 @@ main(int argc, char **argv)
 		exit(EXIT_USAGE);
 	}
 	ctx.entry = e;
+
+	/* The options after it; argv[0], the command word, is skipped. */
+	i = muster_options(&ctx, argc, argv, e->words ? "+" : "", &help,
+	    &taken, &taken_value);
+	argc -= i;
+	argv += i;
+	log_init("muster", ctx.verbose);
+
 	if (help) {
 		cmd_usage(e, 0);
 		exit(EXIT_ALL_OK);
@@ -235,7 +343,7 @@ main(int argc, char **argv)
 		exit(EXIT_USAGE);
 	}
 
-	code = e->exec(&ctx, argc - 1, argv + 1);
+	code = e->exec(&ctx, argc, argv);
 
 	config_release(&ctx.config);
 	selection_release(&ctx.sel);

@@ -567,6 +567,12 @@ struct cmd_entry {
 	const char	*summary;	/* one line for help */
 	int		 targets;	/* does it contact hosts? */
 	int		 (*exec)(struct cmd_ctx *, int, char **);
+	/*
+	 * Does it take a command line of its own? Then its first argument
+	 * ends the options and every word after it is an argument (as with
+	 * ssh), so "shell uname -a" needs no quotes or "--".
+	 */
+	int		 words;
 };
 /* Options shared by every command, filled by main(). */
 struct cmd_ctx {

@@ -30,13 +30,13 @@ test_expect_success 'a non-zero exit is a failed host: exit 2, code shown' '
 '
 
 test_expect_success 'stdout, stderr and the exit code are in --json' '
-	test_expect_code 2 fleet_muster -w node0001 shell "echo out; echo err >&2; exit 7" --json >out.json &&
+	test_expect_code 2 fleet_muster -w node0001 --json shell "echo out; echo err >&2; exit 7" >out.json &&
 	jq -e ".results[0] | .status == \"failed\" and .statuscode == 1 and
 	    .data.stdout == \"out\n\" and .data.stderr == \"err\n\" and .data.exitcode == 7" out.json
 '
 
 test_expect_success 'invalid UTF-8 in output still gives valid JSON' '
-	fleet_muster -w node0001 shell "printf \"\\377\\376ok\"" --json >out.json &&
+	fleet_muster -w node0001 --json shell "printf \"\\377\\376ok\"" >out.json &&
 	jq -e ".results[0].data.stdout | endswith(\"ok\")" out.json
 '
 
@@ -44,7 +44,7 @@ test_expect_success 'terminal escapes from a host are neutralised in the table' 
 	fleet_muster -w node0001 shell "printf \"a\\033]0;pwned\\007b\\033[2Jc\\n\"" >out &&
 	test_grep ! "$(printf "\033")" out &&
 	test_grep "^a?\]0;pwned?b?\[2Jc$" out &&
-	fleet_muster -w node0001 shell "printf \"\\033[2J\"" --json >out.json &&
+	fleet_muster -w node0001 --json shell "printf \"\\033[2J\"" >out.json &&
 	jq -e ".results[0].data.stdout == \"\\u001b[2J\"" out.json
 '
 
@@ -55,8 +55,8 @@ test_expect_success 'the command runs through /bin/sh on the host, quoting intac
 
 test_expect_success 'an action past -t ends as timeout (exit 3), process group killed' '
 	start=$(date +%s) &&
-	test_expect_code 3 fleet_muster -w "$(fleet_range 1 3)" -t 2 shell \
-	    "sleep 41 & sleep 42; echo never" --json >out.json &&
+	test_expect_code 3 fleet_muster -w "$(fleet_range 1 3)" -t 2 --json shell \
+	    "sleep 41 & sleep 42; echo never" >out.json &&
 	end=$(date +%s) &&
 	test $((end - start)) -le 8 &&
 	jq -e "[.results[].status] | unique == [\"timeout\"]" out.json &&
@@ -65,7 +65,7 @@ test_expect_success 'an action past -t ends as timeout (exit 3), process group k
 '
 
 test_expect_success 'large output is kept whole up to the limit' '
-	fleet_muster -w node0001 shell "head -c 300000 /dev/zero | tr \"\\0\" x" --json >out.json &&
+	fleet_muster -w node0001 --json shell "head -c 300000 /dev/zero | tr \"\\0\" x" >out.json &&
 	jq -e ".results[0].data.stdout | length == 300000" out.json
 '
 

@@ -68,7 +68,7 @@ test_expect_success 'ConnectTimeout from ssh_config is honoured' '
 test_expect_success 'a changed host key is hostkey and nothing runs' '
 	rm -f "$TRASH/ran" &&
 	test_expect_code 3 "$MUSTER" --ssh-config faults.conf -w node0003 \
-	    shell "touch $TRASH/ran" --json >out.json &&
+	    --json shell "touch $TRASH/ran" >out.json &&
 	jq -e ".results[0].status == \"hostkey\" and (.results[0].statusmsg | test(\"changed\"))" out.json &&
 	test ! -e "$TRASH/ran"
 '
@@ -161,7 +161,7 @@ test_expect_success '50 hosts with faults: each once in table, JSON and counts' 
 
 test_expect_success 'SIGINT: pending hosts cancelled, JSON printed, exit 130' '
 	"$MUSTER" --ssh-config "$FLEET_DIR/ssh_config" -w "$(fleet_range 1 20)" -c 5 \
-	    shell "sleep 5" --json >out.json &
+	    --json shell "sleep 5" >out.json &
 	pid=$! &&
 	sleep 2 &&
 	kill -INT $pid &&
@@ -174,7 +174,7 @@ test_expect_success 'SIGINT: pending hosts cancelled, JSON printed, exit 130' '
 
 test_expect_success 'SIGINT with --jsonl: a line for every host, then the summary' '
 	"$MUSTER" --ssh-config "$FLEET_DIR/ssh_config" -w "$(fleet_range 1 8)" -c 2 \
-	    shell "sleep 5" --jsonl >out.jsonl &
+	    --jsonl shell "sleep 5" >out.jsonl &
 	pid=$! &&
 	sleep 2 &&
 	kill -INT $pid &&
@@ -186,9 +186,9 @@ test_expect_success 'SIGINT with --jsonl: a line for every host, then the summar
 '
 
 test_expect_success 'hosts that vanish mid-run are unreachable; others finish' '
-	fleet_muster -w "$(fleet_range 1 6)" shell \
+	fleet_muster -w "$(fleet_range 1 6)" --json shell \
 	    "n=\${MUSTER_AGENT_CONFIG##*node000}; sleep 6.2\${n%%/*}; echo done" \
-	    --json >vanish.json &
+	    >vanish.json &
 	pid=$! &&
 	i=0 &&
 	while [ $(pgrep -f "^sleep 6.2[1-6]\$" | wc -l) -lt 6 ] && [ $i -lt 50 ]; do

@@ -13,7 +13,7 @@ test_expect_success '300 hosts, default concurrency: every host answers' '
 test_expect_success 'the client stays one process with bounded memory' '
 	command -v /usr/bin/time >/dev/null || exit 0
 	/usr/bin/time -f "%M" -o rss "$MUSTER" --ssh-config "$FLEET_DIR/ssh_config" \
-	    -w "$(fleet_range 1 300)" -c 300 shell "echo hi" --display none >out &&
+	    -w "$(fleet_range 1 300)" -c 300 --display none shell "echo hi" >out &&
 	test_grep "Nodes: 300 / 300" out &&
 	[ -n "${MUSTER_TEST_SANITIZED:-}" ] || test $(tail -n 1 rss) -lt 65536
 '

@@ -1,0 +1,77 @@
+#!/bin/sh
+test_description='rough edges a new operator hits: option values, install (no host contacted)'
+TEST_NO_FLEET=1
+. "$(dirname "$0")/test-lib.sh"
+
+# one_line_error CODE PATTERN MUSTER-ARGS...: exit CODE, and stderr is one
+# line matching PATTERN.
+one_line_error()
+{
+	code=$1
+	pat=$2
+	shift 2
+	test_expect_code "$code" "$MUSTER" "$@" 2>err &&
+	test_grep -e "$pat" err &&
+	test "$(wc -l <err)" -eq 1
+}
+
+test_expect_success 'a bad --color value is one line naming it, even if it is a command' '
+	one_line_error 64 "--color .*not .ping." --color ping &&
+	one_line_error 64 "--color .*not .purple." --color purple ping &&
+	one_line_error 64 "--color .*not .." --color= ping &&
+	one_line_error 64 "option .--color. needs a value" --color
+'
+
+test_expect_success 'a bad --display value is one line naming it' '
+	one_line_error 64 "--display .*not .bogus." --display bogus &&
+	one_line_error 64 "--display .*not .ping." --display ping &&
+	one_line_error 64 "--display .*not .sideways." -w n1 ping --display sideways
+'
+
+test_expect_success 'bad numbers are one line naming the option as typed' '
+	one_line_error 64 "^muster: -c needs a positive number, not .abc.$" -c abc ping &&
+	one_line_error 64 "^muster: -t needs a positive number, not .-1.$" -t -1 ping &&
+	one_line_error 64 "^muster: --connect-timeout needs a positive number, not .x.$" \
+	    --connect-timeout x ping &&
+	one_line_error 64 "^muster: --concurrency needs a positive number, not .0.$" \
+	    --concurrency=0 ping &&
+	one_line_error 64 "^muster: --timeout needs a positive number, not .ping.$" \
+	    -w n1 --timeout ping &&
+	one_line_error 64 "^muster: -c needs a positive number, not .abc.$" ping -c abc
+'
+
+test_expect_success 'a value that takes the command word says so in one line' '
+	one_line_error 64 "option .--ssh-config. took .ping. as its value" --ssh-config ping &&
+	one_line_error 64 "option .-w. took .shell. as its value" -w shell &&
+	one_line_error 64 "option .--reason. took .find. as its value" -w n1 --reason find
+'
+
+test_expect_success 'a missing value at the end is one line naming the option' '
+	one_line_error 64 "option .-c. needs a value" -w n1 ping -c &&
+	one_line_error 64 "option .--agent-path. needs a value" -w n1 ping --agent-path &&
+	one_line_error 64 "option .--json. takes no value" -w n1 ping --json=1
+'
+
+test_expect_success 'options but no command: one line; nothing at all: the usage' '
+	one_line_error 64 "no command" -v &&
+	test_expect_code 64 "$MUSTER" 2>err &&
+	test_grep "^usage: muster" err
+'
+
+test_expect_success 'options still go anywhere before the command line of shell' '
+	"$MUSTER" -n -w n1 shell uname -a >out 2>err &&
+	test_grep "\"command\":\"uname -a\"" out &&
+	"$MUSTER" shell -n -w n1 uname -a >out 2>err &&
+	test_grep "\"command\":\"uname -a\"" out &&
+	"$MUSTER" -w n1 ping -n >out &&
+	test_grep "rpcutil.ping" out
+'
+
+test_expect_success 'after shell'"'"'s first command word, every word is the command'"'"'s' '
+	"$MUSTER" -n -w n1 shell ls -l --json -- -x >out &&
+	test_grep "\"command\":\"ls -l --json -- -x\"" out &&
+	"$MUSTER" -n -w n1 shell -- -x -y >out &&
+	test_grep "\"command\":\"-x -y\"" out
+'
+
+test_done
