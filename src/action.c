@@ -173,6 +173,7 @@ action_run(struct cmd_ctx *ctx, struct action_spec *spec)
 		log_warnx("%s", cause);
 		goto out;
 	}
+	r->ssh_config = path;
 	for (i = 0; i < targets.n; i++) {
 		run_add_host(r, targets.hosts[i]);
 		sshconf_resolve(r->sshconf, targets.hosts[i],

@@ -485,6 +485,7 @@ struct run {
 	int			  action_timeout;  /* seconds, the request's */
 	const char		 *agent_path;
 	struct sshconf		 *sshconf;
+	const char		 *ssh_config;	/* its file, for messages */
 	struct keyring		 *keyring;
 	struct knownhosts	 *knownhosts;
 	struct wire_writer	  request;	/* encoded, same for all */

@@ -232,6 +232,7 @@ host_ssh_dns_cb(int err, struct evutil_addrinfo *ai, void *arg)
 {
 	struct host	*h = arg;
 	struct host_ssh	*hs = h->ssh;
+	int		 alias;
 
 	/* A cancelled lookup belongs to a host that is already torn down. */
 	if (err == EVUTIL_EAI_CANCEL || hs == NULL) {
@@ -241,8 +242,13 @@ host_ssh_dns_cb(int err, struct evutil_addrinfo *ai, void *arg)
 	}
 	hs->dns_req = NULL;
 	if (err != 0) {
-		host_ssh_fail(h, RESULT_UNREACHABLE, "cannot resolve %s: %s",
-		    h->conf.hostname, evutil_gai_strerror(err));
+		/* The alias itself was looked up: no HostName matched it. */
+		alias = strcmp(h->conf.hostname, h->name) == 0 &&
+		    h->run->ssh_config != NULL;
+		host_ssh_fail(h, RESULT_UNREACHABLE, "cannot resolve '%s':"
+		    " %s%s%s%s", h->conf.hostname, evutil_gai_strerror(err),
+		    alias ? " (no HostName for it in ssh_config " : "",
+		    alias ? h->run->ssh_config : "", alias ? ")" : "");
 		return;
 	}
 	hs->addrs = ai;
@@ -606,6 +612,10 @@ host_ssh_closing(struct host *h)
 	status = libssh2_channel_get_exit_status(hs->channel);
 	if (sig != NULL)
 		snprintf(why, sizeof why, " (killed by SIG%s)", sig);
+	else if (status == 127)
+		return (host_ssh_fail(h, RESULT_AGENT, "muster-agent not"
+		    " found at %s on the host (exit status 127): install it"
+		    " there or set --agent-path / agent_path", hs->command));
 	else if (status != 0)
 		snprintf(why, sizeof why, " (exit status %d)", status);
 	free(sig);

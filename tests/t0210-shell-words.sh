@@ -16,4 +16,20 @@ test_expect_success 'options before the command word still parse, after shell to
 	test_grep "^x y$" out
 '
 
+test_expect_success 'a missing agent says where muster looked and what to do' '
+	test_expect_code 3 "$MUSTER" --ssh-config "$FLEET_DIR/ssh_config.plain" -w node0001 \
+	    --agent-path /nonexistent/muster-agent ping >out &&
+	test_grep "muster-agent not found at /nonexistent/muster-agent on the host (exit status 127): install it there or set --agent-path / agent_path" out
+'
+
+test_expect_success 'a name that does not resolve says no HostName matched' '
+	printf "Host other\n\tHostName 127.0.0.1\n" >cfg &&
+	test_expect_code 3 "$MUSTER" --ssh-config cfg -w nohost.invalid ping >out &&
+	test_grep "cannot resolve .nohost.invalid.: .* (no HostName for it in ssh_config cfg)$" out &&
+	printf "Host aliased\n\tHostName nohost.invalid\n" >cfg2 &&
+	test_expect_code 3 "$MUSTER" --ssh-config cfg2 -w aliased ping >out &&
+	test_grep "cannot resolve .nohost.invalid.: " out &&
+	test_grep ! "no HostName" out
+'
+
 test_done
