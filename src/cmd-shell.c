@@ -13,7 +13,14 @@
 struct cmd_shell_block {
 	const struct host	 *first;	/* holds the output shown */
 	struct hostlist		  hosts;
+	char			 *label;	/* its first line, shortened */
+	size_t			  more;		/* lines after the first */
+	uint64_t		  hash;		/* of the whole output */
+	int			  digits;	/* of hash to show; 0: none */
 };
+
+/* Distinct outputs that all name their hosts in the summary. */
+#define CMD_SHELL_FEW	3
 
 /* A host's output field, or "" if absent. */
 static void
@@ -66,6 +73,107 @@ cmd_shell_same(const struct host *a, const struct host *b)
 	return (la == lb && memcmp(sa, sb, la) == 0);
 }
 
+/* FNV-1a over bytes, continuing from h. */
+static uint64_t
+cmd_shell_fnv(uint64_t h, const char *s, size_t len)
+{
+	size_t	i;
+
+	for (i = 0; i < len; i++) {
+		h ^= (unsigned char)s[i];
+		h *= 0x100000001b3ULL;
+	}
+	return (h);
+}
+
+/* A digest of everything that makes two hosts' outputs differ. */
+static uint64_t
+cmd_shell_hash(const struct host *h)
+{
+	const char	*s;
+	size_t		 len;
+	char		 code[32];
+	uint64_t	 x = 0xcbf29ce484222325ULL;
+
+	cmd_shell_field(h, "stdout", &s, &len);
+	x = cmd_shell_fnv(x, s, len);
+	x = cmd_shell_fnv(x, "", 1);
+	cmd_shell_field(h, "stderr", &s, &len);
+	x = cmd_shell_fnv(x, s, len);
+	snprintf(code, sizeof code, "%c%lld", '\0', (long long)cmd_shell_exit(h));
+	return (cmd_shell_fnv(x, code, 1 + strlen(code + 1)));
+}
+
+/*
+ * A block's label: the first line of its output, shortened, and in *more
+ * how many lines follow. stderr stands in for an empty stdout.
+ */
+static char *
+cmd_shell_label(const struct host *h, size_t *more)
+{
+	const char	*s, *nl, *p;
+	size_t		 len, n;
+	char		*label;
+
+	*more = 0;
+	cmd_shell_field(h, "stdout", &s, &len);
+	if (len == 0)
+		cmd_shell_field(h, "stderr", &s, &len);
+	if (len == 0)
+		return (xstrdup("(no output)"));
+	/* The output is not NUL-terminated: look for the newline in it. */
+	nl = memchr(s, '\n', len);
+	n = nl != NULL ? (size_t)(nl - s) : len;
+	for (p = nl; p != NULL && p + 1 < s + len;
+	    p = memchr(p + 1, '\n', s + len - p - 1))
+		(*more)++;
+	xasprintf(&label, "%.*s%s", (int)(n > 32 ? 32 : n), s,
+	    n > 32 ? "..." : "");
+	return (label);
+}
+
+/*
+ * Blocks whose labels read the same get a digest, as short as still tells
+ * them apart (4 to 16 hex digits), shown beside the label and in the
+ * block's header.
+ */
+static void
+cmd_shell_disambiguate(struct cmd_shell_block *b, size_t nb)
+{
+	size_t	j, k;
+	int	digits, same;
+
+	for (j = 0; j < nb; j++) {
+		for (digits = 4; digits <= 16; digits += 4) {
+			same = 0;
+			for (k = 0; k < nb; k++) {
+				if (k == j || b[k].more != b[j].more ||
+				    strcmp(b[k].label, b[j].label) != 0)
+					continue;
+				same = 1;
+				if ((b[k].hash >> (64 - 4 * digits)) ==
+				    (b[j].hash >> (64 - 4 * digits)))
+					break;
+			}
+			if (!same) {
+				digits = 0;
+				break;
+			}
+			if (k == nb)
+				break;
+		}
+		b[j].digits = digits > 16 ? 16 : digits;
+	}
+}
+
+/* "#a1b2": the first digits of a block's digest. */
+static void
+cmd_shell_digest(const struct cmd_shell_block *b, char *buf, size_t size)
+{
+	snprintf(buf, size, "#%0*llx", b->digits,
+	    (unsigned long long)(b->hash >> (64 - 4 * b->digits)));
+}
+
 static int
 cmd_shell_block_cmp(const void *a, const void *b)
 {
@@ -103,6 +211,12 @@ cmd_shell_group(struct run *r, size_t *nbp, size_t *ranp)
 	}
 	if (nb > 0)
 		qsort(b, nb, sizeof *b, cmd_shell_block_cmp);
+	for (j = 0; j < nb; j++) {
+		b[j].label = cmd_shell_label(b[j].first, &b[j].more);
+		b[j].hash = cmd_shell_hash(b[j].first);
+		b[j].digits = 0;
+	}
+	cmd_shell_disambiguate(b, nb);
 	*nbp = nb;
 	*ranp = ran;
 	return (b);
@@ -113,8 +227,10 @@ cmd_shell_group_free(struct cmd_shell_block *b, size_t nb)
 {
 	size_t	j;
 
-	for (j = 0; j < nb; j++)
+	for (j = 0; j < nb; j++) {
 		hostlist_release(&b[j].hosts);
+		free(b[j].label);
+	}
 	free(b);
 }
 
@@ -148,6 +264,7 @@ cmd_shell_results(FILE *f, struct run *r, enum display_mode mode)
 	int64_t			 code;
 	enum ui_color		 c;
 	struct action_spec	 plain;
+	char			 digest[20];
 
 	b = cmd_shell_group(r, &nb, &ran);
 	for (j = 0; j < nb; j++) {
@@ -162,6 +279,10 @@ cmd_shell_results(FILE *f, struct run *r, enum display_mode mode)
 		ui_fprintf(f, c, "---- %s (%zu)", names, b[j].hosts.n);
 		if (code != 0)
 			ui_fprintf(f, c, " exit code %lld", (long long)code);
+		if (b[j].digits > 0) {
+			cmd_shell_digest(&b[j], digest, sizeof digest);
+			fprintf(f, " %s", digest);
+		}
 		fputs(" ----\n", f);
 		free(names);
 		cmd_shell_field(b[j].first, "stdout", &s, &len);
@@ -194,58 +315,61 @@ cmd_shell_exit_value(const struct host *h)
 	return (s);
 }
 
-/* A block's label: the first line of its output, shortened. */
-static char *
-cmd_shell_label(const struct host *h)
+/*
+ * One value of the Outputs line: "7 * v1 (+1 line, #ab12) node[1-7]".
+ * The hosts are named when asked (few values, or a minority).
+ */
+static void
+cmd_shell_value(FILE *f, const struct cmd_shell_block *b, int names,
+    enum ui_color c)
 {
-	const char	*s, *nl;
-	size_t		 len, n;
-	char		*label;
+	struct strbuf	 sb = STRBUF_INIT;
+	char		*hosts, digest[20];
 
-	cmd_shell_field(h, "stdout", &s, &len);
-	if (len == 0)
-		cmd_shell_field(h, "stderr", &s, &len);
-	if (len == 0)
-		return (xstrdup("(no output)"));
-	/* The output is not NUL-terminated: look for the newline in it. */
-	nl = memchr(s, '\n', len);
-	n = nl != NULL ? (size_t)(nl - s) : len;
-	if (n > 32 || n + 1 < len)
-		xasprintf(&label, "%.*s...", (int)(n > 32 ? 32 : n), s);
-	else
-		label = xstrndup(s, n);
-	return (label);
+	strbuf_addf(&sb, "%zu * %s", b->hosts.n, b->label);
+	if (b->digits > 0)
+		cmd_shell_digest(b, digest, sizeof digest);
+	if (b->more > 0 && b->digits > 0)
+		strbuf_addf(&sb, " (+%zu line%s, %s)", b->more,
+		    b->more == 1 ? "" : "s", digest);
+	else if (b->more > 0)
+		strbuf_addf(&sb, " (+%zu line%s)", b->more,
+		    b->more == 1 ? "" : "s");
+	else if (b->digits > 0)
+		strbuf_addf(&sb, " (%s)", digest);
+	if (names) {
+		hosts = hostlist_fold(b->hosts.hosts, b->hosts.n);
+		strbuf_addf(&sb, " %s", hosts);
+		free(hosts);
+	}
+	ui_fputs(f, c, sb.buf);
+	strbuf_release(&sb);
 }
 
 /*
- * Exit codes, and when hosts disagree, the distinct outputs: the ones a
- * minority of hosts printed are highlighted with those hosts.
+ * Exit codes, and when hosts disagree, the distinct outputs, told apart
+ * by line count and digest where their first lines are the same. With
+ * few values each names its hosts; otherwise only those held by a
+ * minority, which are highlighted.
  */
 static void
 cmd_shell_summary(FILE *f, struct run *r)
 {
 	struct cmd_shell_block	*b;
 	size_t			 nb, j, ran;
-	char			*label, *names;
+	int			 minority;
 
 	render_distribution(f, "Exit Codes", r, cmd_shell_exit_value);
 	b = cmd_shell_group(r, &nb, &ran);
 	if (nb > 1) {
 		fprintf(f, "%16s: ", "Outputs");
 		for (j = 0; j < nb; j++) {
-			label = cmd_shell_label(b[j].first);
 			if (j > 0)
 				fputs(", ", f);
-			if (cmd_shell_minority(b, j, ran)) {
-				names = hostlist_fold(b[j].hosts.hosts,
-				    b[j].hosts.n);
-				ui_fprintf(f, UI_YELLOW, "%zu * %s %s",
-				    b[j].hosts.n, label, names);
-				free(names);
-			} else
-				ui_fprintf(f, UI_NONE, "%zu * %s",
-				    b[j].hosts.n, label);
-			free(label);
+			minority = cmd_shell_minority(b, j, ran);
+			cmd_shell_value(f, &b[j], minority ||
+			    nb <= CMD_SHELL_FEW, minority ? UI_YELLOW :
+			    UI_NONE);
 		}
 		fputc('\n', f);
 	}

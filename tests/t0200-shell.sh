@@ -17,7 +17,7 @@ test_expect_success 'a minority output is its own block, named in the summary' '
 	test_grep "^---- node\[0001-0004,0006-0008\] (7) ----$" out &&
 	test_grep "^---- node0005 (1) ----$" out &&
 	test_grep "^5.8-1$" out &&
-	test_grep "Outputs: 7 \* 5.9-4, 1 \* 5.8-1 node0005$" out
+	test_grep "Outputs: 7 \* 5.9-4 node\[0001-0004,0006-0008\], 1 \* 5.8-1 node0005$" out
 '
 
 test_expect_success 'a non-zero exit is a failed host: exit 2, code shown' '

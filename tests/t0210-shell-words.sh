@@ -16,6 +16,42 @@ test_expect_success 'options before the command word still parse, after shell to
 	test_grep "^x y$" out
 '
 
+# A command whose output depends on the host: case on the agent's config.
+on_host() {
+	printf "case \$MUSTER_AGENT_CONFIG in %s esac" "$1"
+}
+
+test_expect_success 'outputs that differ after their first line are told apart' '
+	fleet_muster -w "$(fleet_range 1 8)" shell \
+	    "$(on_host "*node0005*) printf \"v1\\nB\\n\";; *) printf \"v1\\nA\\n\";;")" >out &&
+	grep "Outputs:" out >line &&
+	d7=$(sed -n "s/.*7 \* v1 (+1 line, \(#[0-9a-f]*\)) node\[0001-0004,0006-0008\], .*/\1/p" line) &&
+	d1=$(sed -n "s/.*, 1 \* v1 (+1 line, \(#[0-9a-f]*\)) node0005$/\1/p" line) &&
+	test -n "$d7" && test -n "$d1" && test "$d7" != "$d1" &&
+	test_grep "^---- node\[0001-0004,0006-0008\] (7) $d7 ----$" out &&
+	test_grep "^---- node0005 (1) $d1 ----$" out
+'
+
+test_expect_success 'distinct first lines need no digest; few values all name their hosts' '
+	fleet_muster -w "$(fleet_range 1 6)" shell \
+	    "$(on_host "*node000[56]*) echo old;; *) printf \"new\\nmore\\nlines\\n\";;")" >out &&
+	test_grep "Outputs: 4 \* new (+2 lines) node\[0001-0004\], 2 \* old node\[0005-0006\]$" out &&
+	test_grep "^---- node\[0001-0004\] (4) ----$" out
+'
+
+test_expect_success 'outputs that differ only in exit code or stderr are told apart' '
+	test_expect_code 2 fleet_muster -w "$(fleet_range 1 4)" shell \
+	    "echo same; $(on_host "*node0004*) exit 1;;")" >out &&
+	grep "Outputs:" out >line &&
+	test_grep "3 \* same (#[0-9a-f]*) node\[0001-0003\], 1 \* same (#[0-9a-f]*) node0004$" line
+'
+
+test_expect_success 'many distinct outputs: only minorities name their hosts' '
+	fleet_muster -w "$(fleet_range 1 8)" shell \
+	    "$(on_host "*node000[5-8]*) echo \${MUSTER_AGENT_CONFIG##*node};; *) echo same;;")" >out &&
+	test_grep "Outputs: 4 \* same, 1 \* " out
+'
+
 test_expect_success 'a missing agent says where muster looked and what to do' '
 	test_expect_code 3 "$MUSTER" --ssh-config "$FLEET_DIR/ssh_config.plain" -w node0001 \
 	    --agent-path /nonexistent/muster-agent ping >out &&
