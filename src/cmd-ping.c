@@ -1,29 +1,51 @@
 /*
- * cmd-ping.c: muster ping: a round trip to the agent of every host, with
- * each host's time and the spread of times in the summary.
+ * cmd-ping.c: muster ping: a call to the agent of every host, with each
+ * host's connect time (to a running agent: TCP, SSH handshake,
+ * authentication, channel) and call time (request to reply) apart, and
+ * their spread in the summary.
  */
 #include <stdlib.h>
 
 #include "muster.h"
 
-/* "time=12 ms" beside the host. */
+/* "connect=12 ms  call=3 ms" beside the host. */
 static void
 cmd_ping_host(FILE *f, const struct host *h)
 {
-	fprintf(f, "time=%lld ms\n", (long long)h->result.elapsed_ms);
+	if (h->result.connect_ms < 0) {
+		fprintf(f, "time=%lld ms\n", (long long)h->result.elapsed_ms);
+		return;
+	}
+	fprintf(f, "connect=%lld ms  call=%lld ms\n",
+	    (long long)h->result.connect_ms, (long long)h->result.call_ms);
 }
 
-/* Min, average and max over the hosts that answered. */
+/* A host's connect time, or -1. */
+static int64_t
+cmd_ping_connect_ms(const struct host *h)
+{
+	return (h->result.connect_ms);
+}
+
+/* A host's call time, or -1. */
+static int64_t
+cmd_ping_call_ms(const struct host *h)
+{
+	return (h->result.call_ms);
+}
+
+/* "Connect Times: min 3 ms, avg 5 ms, max 9 ms" over the hosts that answered. */
 static void
-cmd_ping_summary(FILE *f, struct run *r)
+cmd_ping_times(FILE *f, struct run *r, const char *label,
+    int64_t (*value)(const struct host *))
 {
 	int64_t	min = -1, max = 0, sum = 0, ms;
 	size_t	i, n = 0;
 
 	for (i = 0; i < r->nhosts; i++) {
-		if (r->hosts[i]->result.status != RESULT_OK)
+		if (r->hosts[i]->result.status != RESULT_OK ||
+		    (ms = value(r->hosts[i])) < 0)
 			continue;
-		ms = r->hosts[i]->result.elapsed_ms;
 		if (min == -1 || ms < min)
 			min = ms;
 		if (ms > max)
@@ -33,9 +55,16 @@ cmd_ping_summary(FILE *f, struct run *r)
 	}
 	if (n == 0)
 		return;
-	fprintf(f, "%16s: min %lld ms, avg %lld ms, max %lld ms\n",
-	    "Ping Times", (long long)min, (long long)(sum / n),
-	    (long long)max);
+	fprintf(f, "%16s: min %lld ms, avg %lld ms, max %lld ms\n", label,
+	    (long long)min, (long long)(sum / (int64_t)n), (long long)max);
+}
+
+/* The spread of connect times and of call times. */
+static void
+cmd_ping_summary(FILE *f, struct run *r)
+{
+	cmd_ping_times(f, r, "Connect Times", cmd_ping_connect_ms);
+	cmd_ping_times(f, r, "Call Times", cmd_ping_call_ms);
 }
 
 static int
@@ -60,6 +89,6 @@ cmd_ping_exec(struct cmd_ctx *ctx, int argc, char **argv)
 }
 
 const struct cmd_entry cmd_ping_entry = {
-	"ping", "", "round trip to each host's agent, with per-host times",
+	"ping", "", "call each host's agent, with connect and call times",
 	1, cmd_ping_exec, 0
 };

@@ -28,6 +28,7 @@ host_new(struct run *r, const char *name, size_t index)
 	h->run = r;
 	h->state = HOST_PENDING;
 	h->result.statuscode = -1;
+	h->result.connect_ms = h->result.call_ms = -1;
 	return (h);
 }
 
@@ -62,6 +63,9 @@ host_set_state(struct host *h, enum host_state s)
 	    host_state_name(s));
 	if (h->state == HOST_PENDING)
 		gettimeofday(&h->started, NULL);
+	/* The connection is made and the agent runs: the call begins. */
+	if (s == HOST_RUNNING)
+		gettimeofday(&h->ready, NULL);
 	h->state = s;
 	/* A session is open: another host may start connecting. */
 	if (s == HOST_AUTH && h->run->kick != NULL)
@@ -77,6 +81,13 @@ host_finished(struct host *h)
 	gettimeofday(&now, NULL);
 	timersub(&now, &h->started, &d);
 	h->result.elapsed_ms = (int64_t)d.tv_sec * 1000 + d.tv_usec / 1000;
+	if (timerisset(&h->ready)) {
+		timersub(&h->ready, &h->started, &d);
+		h->result.connect_ms = (int64_t)d.tv_sec * 1000 +
+		    d.tv_usec / 1000;
+		h->result.call_ms = h->result.elapsed_ms -
+		    h->result.connect_ms;
+	}
 	if (h->result.status == RESULT_NONE)
 		result_set_error(&h->result, RESULT_AGENT, "no outcome");
 	fanout_host_done(h);

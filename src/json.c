@@ -150,6 +150,11 @@ json_host(const struct host *h)
 		json_object_set_new(j, "stderr", json_string_bytes(
 		    res->stderr_text, strlen(res->stderr_text)));
 	json_object_set_new(j, "elapsed_ms", json_integer(res->elapsed_ms));
+	/* Connect (to channel ready) and call: null if no channel was had. */
+	json_object_set_new(j, "connect_ms", res->connect_ms < 0 ?
+	    json_null() : json_integer(res->connect_ms));
+	json_object_set_new(j, "call_ms", res->call_ms < 0 ? json_null() :
+	    json_integer(res->call_ms));
 	return (j);
 }
 

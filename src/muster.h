@@ -290,6 +290,8 @@ struct result {
 	char			*stderr_text;	/* agent stderr, bounded */
 	int64_t			 elapsed_ms;	/* client-side, start to end */
 	int			 foreign_sender; /* not the host's name */
+	int64_t			 connect_ms;	/* start to channel ready; -1 */
+	int64_t			 call_ms;	/* channel ready to end; -1 */
 };
 /*
  * Decoded replies a run holds at once (run->reply_bytes): past it a host
@@ -341,6 +343,7 @@ struct host {
 	int			 reported;	/* host_done_cb called */
 	struct timeval		 started;
 	struct timeval		 heard;		/* last bytes from the peer */
+	struct timeval		 ready;		/* channel ready (running) */
 	struct result		 result;
 };
 struct host	*host_new(struct run *, const char *, size_t);

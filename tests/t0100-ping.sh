@@ -6,9 +6,10 @@ all=$(fleet_range 1 50)
 
 test_expect_success 'ping 50 hosts: every one answers, exit 0' '
 	fleet_muster -w "$all" ping >out &&
-	test $(grep -c "^node00[0-9][0-9]  *time=[0-9]* ms$" out) -eq 50 &&
+	test $(grep -c "^node00[0-9][0-9]  *connect=[0-9]* ms  call=[0-9]* ms$" out) -eq 50 &&
 	test_grep "Nodes: 50 / 50" out &&
-	test_grep "Ping Times: min" out
+	test_grep "Connect Times: min" out &&
+	test_grep "Call Times: min" out
 '
 
 test_expect_success 'ping --json: one document, a result per host, counts' '

@@ -52,6 +52,26 @@ test_expect_success 'many distinct outputs: only minorities name their hosts' '
 	test_grep "Outputs: 4 \* same, 1 \* " out
 '
 
+test_expect_success 'ping shows connect and call times apart, in --json too' '
+	fleet_muster -w "$(fleet_range 1 3)" ping >out &&
+	test $(grep -c "^node000[1-3]  *connect=[0-9]* ms  *call=[0-9]* ms$" out) -eq 3 &&
+	test_grep "Connect Times: min [0-9]* ms, avg [0-9]* ms, max [0-9]* ms$" out &&
+	test_grep "Call Times: min [0-9]* ms, avg [0-9]* ms, max [0-9]* ms$" out &&
+	fleet_muster -w "$(fleet_range 1 3)" --json ping >out.json &&
+	jq -e "[.results[] | (.connect_ms | type) == \"number\" and
+	    (.call_ms | type) == \"number\" and
+	    .connect_ms + .call_ms <= .elapsed_ms + 1 and
+	    .connect_ms + .call_ms >= .elapsed_ms - 1] | all" out.json
+'
+
+test_expect_success 'a host that never had a channel has no connect or call time' '
+	port=$("$TOOLS/free-port") &&
+	printf "Host refused\n\tHostName 127.0.0.1\n\tPort %s\n" "$port" >refused.conf &&
+	test_expect_code 3 "$MUSTER" --ssh-config refused.conf -w refused --json ping >out.json &&
+	jq -e ".results[0] | .connect_ms == null and .call_ms == null and
+	    (.elapsed_ms | type) == \"number\"" out.json
+'
+
 test_expect_success 'a missing agent says where muster looked and what to do' '
 	test_expect_code 3 "$MUSTER" --ssh-config "$FLEET_DIR/ssh_config.plain" -w node0001 \
 	    --agent-path /nonexistent/muster-agent ping >out &&
