@@ -34,7 +34,7 @@ usage(int status)
 {
 	fprintf(status == 0 ? stdout : stderr,
 	    "usage: muster-agent [-v] [--caller NAME] [--config FILE]\n"
-	    "       muster-agent --version\n");
+	    "       muster-agent -V|--version\n");
 	exit(status);
 }
 
@@ -272,7 +272,7 @@ main(int argc, char **argv)
 	signal(SIGPIPE, SIG_IGN);
 	signal(SIGCHLD, SIG_DFL);
 
-	while ((ch = getopt_long(argc, argv, "hv", longopts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, "hvV", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'c':
 			if (*optarg == '\0')

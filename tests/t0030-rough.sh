@@ -74,4 +74,13 @@ test_expect_success 'after shell'"'"'s first command word, every word is the com
 	test_grep "\"command\":\"-x -y\"" out
 '
 
+test_expect_success 'muster-agent -V works like muster -V' '
+	"$AGENT" -V >out &&
+	"$AGENT" --version >expect &&
+	test_cmp expect out &&
+	test_grep "^muster-agent [0-9][0-9.]* (protocol [0-9]*)$" out &&
+	"$MUSTER" -V >out &&
+	test_grep "^muster [0-9][0-9.]* (protocol [0-9]*)$" out
+'
+
 test_done
