@@ -6,18 +6,24 @@
 #   make demo       install, build, start a local fleet and run a tour
 #   make bench      muster against pdsh on a local fleet (bench/fanout)
 #   make install    PREFIX=/usr/local DESTDIR=
+#   make uninstall  the same variables: removes what install put there
 #
-# Knobs: DEVELOPER=1 adds -Werror, SANITIZE=address,undefined, V=1 verbose.
+# Knobs: DEVELOPER=1 adds -Werror, SANITIZE=address,undefined, V=1 verbose;
+# CPPFLAGS, CFLAGS and LDFLAGS are honoured.
 
 PREFIX		?= /usr/local
 BINDIR		?= $(PREFIX)/bin
-# The agent goes where the client looks for it on every host by default
-# (DESIGN section 4), whatever PREFIX is.
-LIBEXECDIR	?= /usr/libexec/muster
+LIBEXECDIR	?= $(PREFIX)/libexec/muster
 DATADIR		?= $(PREFIX)/share
 MANDIR		?= $(DATADIR)/man
+BASHCOMPDIR	?= $(DATADIR)/bash-completion/completions
+ZSHCOMPDIR	?= $(DATADIR)/zsh/site-functions
 DESTDIR		?=
 BUILD		?= build
+# Where the client looks for muster-agent on every host unless told
+# otherwise (--agent-path, agent_path): where install puts it. DESIGN's
+# /usr/libexec/muster/muster-agent is what PREFIX=/usr gives.
+AGENT_PATH	?= $(LIBEXECDIR)/muster-agent
 
 CC		?= cc
 PKG_CONFIG	?= pkg-config
@@ -28,8 +34,9 @@ WARNINGS = -Wall -Wextra -Wformat=2 -Wmissing-prototypes \
 	-Wstrict-prototypes -Wshadow -Wwrite-strings -Wvla \
 	-Wimplicit-fallthrough
 CFLAGS		?= -O2 -g
-ALL_CFLAGS	 = -std=gnu11 $(WARNINGS) $(CFLAGS) -Iinclude -Isrc \
-		   -D_GNU_SOURCE
+ALL_CPPFLAGS	 = -Iinclude -Isrc -D_GNU_SOURCE \
+		   -DMUSTER_AGENT_PATH='"$(AGENT_PATH)"' $(CPPFLAGS)
+ALL_CFLAGS	 = -std=gnu11 $(WARNINGS) $(CFLAGS)
 ALL_LDFLAGS	 = $(LDFLAGS)
 ifdef DEVELOPER
 ALL_CFLAGS	+= -Werror
@@ -59,10 +66,31 @@ LIB_OBJS	 = $(filter-out $(BUILD)/src/muster.o,$(CLIENT_OBJS))
 UNIT_BINS	 = $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
 TOOL_BINS	 = $(TOOL_SRCS:tests/tools/%.c=$(BUILD)/tests/%)
 
+# Quiet here (this runs for every target, make deps too); libs-ok shows
+# pkg-config's own errors before anything is compiled.
 CLIENT_CFLAGS	 = $(shell $(PKG_CONFIG) --cflags $(CLIENT_PKGS) 2>/dev/null)
 CLIENT_LIBS	 = $(shell $(PKG_CONFIG) --libs $(CLIENT_PKGS) 2>/dev/null)
 AGENT_LIBS	 = $(shell $(PKG_CONFIG) --libs $(AGENT_PKGS) 2>/dev/null)
 CMOCKA_LIBS	 = $(shell $(PKG_CONFIG) --libs cmocka 2>/dev/null)
+
+# The Debian package that ships each pkg-config module.
+DEB_libssh2	 = libssh2-1-dev
+DEB_libevent	 = libevent-dev
+DEB_msgpack	 = libmsgpack-dev
+DEB_ncurses	 = libncurses-dev
+DEB_jansson	 = libjansson-dev
+DEB_libcrypto	 = libssl-dev
+DEB_cmocka	 = libcmocka-dev
+# $(call libs_check,MODULES): a shell line that shows pkg-config's error
+# for each module it cannot find and fails naming the packages to install.
+libs_check = missing=; \
+	$(foreach p,$(1),$(PKG_CONFIG) --print-errors --exists $(p) || \
+	    missing="$$missing $(DEB_$(p))";) \
+	if [ -n "$$missing" ]; then \
+		echo "make: pkg-config cannot find the libraries above;" \
+		    "install:$$missing (make deps does, as root)" >&2; \
+		exit 1; \
+	fi
 
 all: $(BUILD)/muster $(BUILD)/muster-agent
 
@@ -72,20 +100,35 @@ $(BUILD)/muster: $(CLIENT_OBJS)
 $(BUILD)/muster-agent: $(AGENT_OBJS)
 	$(QUIET_LINK)$(CC) $(ALL_CFLAGS) -o $@ $^ $(ALL_LDFLAGS) $(AGENT_LIBS)
 
-$(BUILD)/%.o: %.c
+$(BUILD)/%.o: %.c | libs-ok
 	@mkdir -p $(dir $@)
-	$(QUIET_CC)$(CC) $(ALL_CFLAGS) $(CLIENT_CFLAGS) -MMD -MP -c -o $@ $<
+	$(QUIET_CC)$(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) $(CLIENT_CFLAGS) \
+		-MMD -MP -c -o $@ $<
 
-$(BUILD)/tests/test-%: tests/unit/test-%.c $(LIB_OBJS)
+# The default agent path is compiled into the client: rebuild it when the
+# path changes (make install PREFIX=... after make), as git does with
+# GIT-CFLAGS. The file is rewritten only when its content changes.
+$(BUILD)/AGENT-PATH: FORCE
+	@mkdir -p $(BUILD)
+	@echo '$(AGENT_PATH)' | cmp -s - $@ || echo '$(AGENT_PATH)' >$@
+$(CLIENT_OBJS): $(BUILD)/AGENT-PATH
+
+$(BUILD)/tests/test-%: tests/unit/test-%.c $(LIB_OBJS) | libs-ok-tests
 	@mkdir -p $(dir $@)
-	$(QUIET_LINK)$(CC) $(ALL_CFLAGS) $(CLIENT_CFLAGS) -o $@ $^ \
-		$(ALL_LDFLAGS) $(CLIENT_LIBS) $(CMOCKA_LIBS)
+	$(QUIET_LINK)$(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) $(CLIENT_CFLAGS) \
+		-o $@ $^ $(ALL_LDFLAGS) $(CLIENT_LIBS) \
+		$(CMOCKA_LIBS)
 
 # Test tools: libc, and msgpack-c for the reply dumper.
-$(BUILD)/tests/%: tests/tools/%.c
+$(BUILD)/tests/%: tests/tools/%.c | libs-ok
 	@mkdir -p $(dir $@)
-	$(QUIET_LINK)$(CC) $(ALL_CFLAGS) $(CLIENT_CFLAGS) -o $@ $< \
-		$(ALL_LDFLAGS) $(AGENT_LIBS)
+	$(QUIET_LINK)$(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) $(CLIENT_CFLAGS) \
+		-o $@ $< $(ALL_LDFLAGS) $(AGENT_LIBS)
+
+libs-ok:
+	@$(call libs_check,$(CLIENT_PKGS))
+libs-ok-tests:
+	@$(call libs_check,cmocka)
 
 tests: all $(UNIT_BINS) $(TOOL_BINS)
 
@@ -112,19 +155,27 @@ bench: deps
 	@$(MAKE) --no-print-directory all
 	@BUILD=$(BUILD) sh bench/fanout
 
+# Every file install puts in place, for uninstall.
+INSTALLED	 = $(BINDIR)/muster $(LIBEXECDIR)/muster-agent \
+		   $(MANDIR)/man1/muster.1 $(MANDIR)/man8/muster-agent.8 \
+		   $(BASHCOMPDIR)/muster $(ZSHCOMPDIR)/_muster
+
 install: all
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(LIBEXECDIR) \
 		$(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man8 \
-		$(DESTDIR)$(DATADIR)/bash-completion/completions \
-		$(DESTDIR)$(DATADIR)/zsh/vendor-completions
+		$(DESTDIR)$(BASHCOMPDIR) $(DESTDIR)$(ZSHCOMPDIR)
 	install -m 755 $(BUILD)/muster $(DESTDIR)$(BINDIR)/muster
 	install -m 755 $(BUILD)/muster-agent $(DESTDIR)$(LIBEXECDIR)/muster-agent
 	install -m 644 man/muster.1 $(DESTDIR)$(MANDIR)/man1/muster.1
 	install -m 644 man/muster-agent.8 $(DESTDIR)$(MANDIR)/man8/muster-agent.8
-	install -m 644 completion/muster.bash \
-		$(DESTDIR)$(DATADIR)/bash-completion/completions/muster
-	install -m 644 completion/_muster \
-		$(DESTDIR)$(DATADIR)/zsh/vendor-completions/_muster
+	install -m 644 completion/muster.bash $(DESTDIR)$(BASHCOMPDIR)/muster
+	install -m 644 completion/_muster $(DESTDIR)$(ZSHCOMPDIR)/_muster
+
+# The files install put in place, and the agent's own directory if empty.
+uninstall:
+	rm -f $(addprefix $(DESTDIR),$(INSTALLED))
+	@case '$(LIBEXECDIR)' in */muster) \
+		rmdir '$(DESTDIR)$(LIBEXECDIR)' 2>/dev/null || :;; esac
 
 clean:
 	rm -rf build build-asan build-fuzz
@@ -138,7 +189,7 @@ fuzz:
 		CFLAGS="-O1 -g -fsanitize=fuzzer-no-link" \
 		SANITIZE=address,undefined $(LIB_OBJS:$(BUILD)/%=build-fuzz/%)
 	@for t in $(FUZZ_TARGETS); do \
-		clang -std=gnu11 -D_GNU_SOURCE -Iinclude -Isrc -O1 -g \
+		clang -std=gnu11 $(ALL_CPPFLAGS) -O1 -g \
 		    -fsanitize=fuzzer,address,undefined -o build-fuzz/$$t \
 		    tests/fuzz/$$t.c $(LIB_OBJS:$(BUILD)/%=build-fuzz/%) \
 		    $(CLIENT_LIBS) || exit 1; \
@@ -147,6 +198,7 @@ fuzz:
 		    -artifact_prefix=build-fuzz/ build-fuzz/corpus-$$t || exit 1; \
 	done
 
-.PHONY: all tests deps check check-asan demo bench install clean fuzz
+.PHONY: all tests deps check check-asan demo bench install uninstall clean \
+	fuzz libs-ok libs-ok-tests FORCE
 
 -include $(CLIENT_OBJS:.o=.d) $(AGENT_OBJS:.o=.d)

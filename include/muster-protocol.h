@@ -18,8 +18,13 @@
 #define MUSTER_REPLY_MAX	(16 * 1024 * 1024)
 #define MUSTER_STDERR_MAX	(64 * 1024)
 
-/* Default place of the agent on a host. */
+/*
+ * Default place of the agent on a host; the Makefile passes
+ * $(LIBEXECDIR)/muster-agent, where make install puts it.
+ */
+#ifndef MUSTER_AGENT_PATH
 #define MUSTER_AGENT_PATH	"/usr/libexec/muster/muster-agent"
+#endif
 
 /* Reply status codes, as MCollective numbers them. */
 enum muster_statuscode {

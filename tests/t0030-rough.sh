@@ -83,4 +83,68 @@ test_expect_success 'muster-agent -V works like muster -V' '
 	test_grep "^muster [0-9][0-9.]* (protocol [0-9]*)$" out
 '
 
+# tmake ARGS...: make in the source tree, building into $TRASH/build, away
+# from the build the other tests use and from a make that started us.
+tmake()
+{
+	env -u MAKEFLAGS -u MAKELEVEL -u MFLAGS -u BUILD \
+	    make -C "$TOP" --no-print-directory -j2 BUILD="$TRASH/build" "$@"
+}
+
+# stamp FILE: its inode and modification time, or "none".
+stamp()
+{
+	stat -c "%i %y" "$1" 2>/dev/null || echo none
+}
+
+test_expect_success 'make install DESTDIR=D PREFIX=P puts everything under D/P' '
+	tmake install DESTDIR="$TRASH/d" PREFIX=/opt/muster-t >make.log 2>&1 ||
+	    { cat make.log; exit 1; } &&
+	(cd "$TRASH/d" && find . -type f | sort) >files &&
+	cat >expect <<-\EOF &&
+	./opt/muster-t/bin/muster
+	./opt/muster-t/libexec/muster/muster-agent
+	./opt/muster-t/share/bash-completion/completions/muster
+	./opt/muster-t/share/man/man1/muster.1
+	./opt/muster-t/share/man/man8/muster-agent.8
+	./opt/muster-t/share/zsh/site-functions/_muster
+	EOF
+	test_cmp expect files &&
+	"$TRASH/d/opt/muster-t/bin/muster" ping --help >help &&
+	test_grep "(default /opt/muster-t/libexec/muster/muster-agent)" help
+'
+
+test_expect_success 'make install PREFIX=P writes nothing outside P; uninstall removes it all' '
+	before=$(stamp /usr/libexec/muster/muster-agent) &&
+	tmake install PREFIX="$TRASH/p" >make.log 2>&1 || { cat make.log; exit 1; } &&
+	test "$(stamp /usr/libexec/muster/muster-agent)" = "$before" &&
+	test -x "$TRASH/p/libexec/muster/muster-agent" &&
+	"$TRASH/p/libexec/muster/muster-agent" -V >out &&
+	test_grep "^muster-agent " out &&
+	"$TRASH/p/bin/muster" ping --help >help &&
+	test_grep "(default $TRASH/p/libexec/muster/muster-agent)" help &&
+	test $(find "$TRASH/p" -type f | wc -l) -eq 6 &&
+	tmake uninstall PREFIX="$TRASH/p" >make.log 2>&1 || { cat make.log; exit 1; } &&
+	find "$TRASH/p" -type f >left &&
+	test_must_fail test -s left &&
+	test ! -e "$TRASH/p/libexec/muster"
+'
+
+test_expect_success 'a library pkg-config cannot find is named, with its package' '
+	mkdir -p empty-pc &&
+	(
+		PKG_CONFIG_LIBDIR=$TRASH/empty-pc PKG_CONFIG_PATH= &&
+		export PKG_CONFIG_LIBDIR PKG_CONFIG_PATH &&
+		test_must_fail tmake BUILD="$TRASH/b-nopc" all >out 2>err
+	) &&
+	test_grep "Package libssh2 was not found" err &&
+	test_grep "install: libssh2-1-dev libevent-dev libmsgpack-dev" err &&
+	test ! -e "$TRASH/b-nopc/src/muster.o"
+'
+
+test_expect_success 'CPPFLAGS reaches the compiler' '
+	tmake -n V=1 BUILD="$TRASH/b-cpp" CPPFLAGS=-DMUSTER_CPPFLAGS_SEEN all >out 2>&1 &&
+	test_grep -e "-DMUSTER_CPPFLAGS_SEEN" out
+'
+
 test_done
