@@ -35,6 +35,30 @@ Host ghost01
 EOF
 } >"$D/ssh_config.ghost"
 
+# Two stand-ins for the checks an operator runs on real hosts, installed
+# in the fleet directory (every host sees the same files; what differs is
+# each host's agent configuration, which sshd sets per address).
+mkdir -p "$D/bin"
+cat >"$D/bin/check-role" <<'EOF'
+#!/bin/sh
+# check-role ROLE: succeed on the hosts of that role.
+conf=${MUSTER_AGENT_CONFIG:-/etc/muster/agent.conf}
+role=$(sed -n 's/^role=//p' "${conf%/agent.conf}/facts.d/role.txt" 2>/dev/null)
+[ "$role" = "$1" ] && { echo "role=$role"; exit 0; }
+echo "not a $1 server (role=${role:-unknown})" >&2
+exit 1
+EOF
+cat >"$D/bin/app-version" <<'EOF'
+#!/bin/sh
+# app-version: the version of the application deployed here; node0007
+# missed the last deploy.
+case ${MUSTER_AGENT_CONFIG:-} in
+*/node0007/*) echo 5.8-1 ;;
+*) echo 5.9-4 ;;
+esac
+EOF
+chmod 755 "$D/bin/check-role" "$D/bin/app-version"
+
 M="$BUILD/muster --ssh-config $D/ssh_config"
 ALL="node[0001-0050]"
 
@@ -54,13 +78,14 @@ if [ ! -x "$BUILD/muster" ]; then
 	echo "demo: $BUILD/muster is not built; run make first" >&2
 else
 	show "$M -w '$ALL' ping"
-	show "$M -w 'node[0001-0003]' rpc rpcutil inventory --display all"
+	show "$M -w 'node[0001-0003]' rpc rpcutil inventory"
 	show "$M -w '$ALL' shell 'uname -r; cat /etc/debian_version'"
-	show "$M -w '$ALL' ping --json | jq .summary"
-	show "$M -w '$ALL' -x 'node00[40-50]' ping"
+	show "$M -w '$ALL' --json ping | jq .summary"
 	# One host of fifty differs: it must stand out.
-	show "$M -i $D/inventory shell 'case \$MUSTER_AGENT_CONFIG in *node0007*) echo 5.8-1;; *) echo 5.9-4;; esac'"
-	show "$BUILD/muster --ssh-config $D/ssh_config.ghost -w 'node[0001-0005],ghost01' ping"
+	show "$M -i $D/inventory shell $D/bin/app-version"
+	# A check that fails on some hosts, and a host that is down.
+	show "$BUILD/muster --ssh-config $D/ssh_config.ghost -w 'node[0001-0008],ghost01' shell $D/bin/check-role web"
+	show "$BUILD/muster --ssh-config $D/ssh_config.ghost -w 'node[0001-0005],ghost01' --display failed ping"
 fi
 
 cat <<EOF
