@@ -349,8 +349,8 @@ cmd_shell_value(FILE *f, const struct cmd_shell_block *b, int names,
 /*
  * Exit codes, and when hosts disagree, the distinct outputs, told apart
  * by line count and digest where their first lines are the same. With
- * few values each names its hosts; otherwise only those held by a
- * minority, which are highlighted.
+ * few values each names its hosts; otherwise those held by half of the
+ * hosts or fewer do. Minorities other than the first are highlighted.
  */
 static void
 cmd_shell_summary(FILE *f, struct run *r)
@@ -366,9 +366,10 @@ cmd_shell_summary(FILE *f, struct run *r)
 		for (j = 0; j < nb; j++) {
 			if (j > 0)
 				fputs(", ", f);
+			/* The first block too, when it is no majority. */
 			minority = cmd_shell_minority(b, j, ran);
-			cmd_shell_value(f, &b[j], minority ||
-			    nb <= CMD_SHELL_FEW, minority ? UI_YELLOW :
+			cmd_shell_value(f, &b[j], nb <= CMD_SHELL_FEW ||
+			    b[j].hosts.n * 2 <= ran, minority ? UI_YELLOW :
 			    UI_NONE);
 		}
 		fputc('\n', f);

@@ -48,8 +48,14 @@ test_expect_success 'outputs that differ only in exit code or stderr are told ap
 
 test_expect_success 'many distinct outputs: only minorities name their hosts' '
 	fleet_muster -w "$(fleet_range 1 8)" shell \
-	    "$(on_host "*node000[5-8]*) echo \${MUSTER_AGENT_CONFIG##*node};; *) echo same;;")" >out &&
-	test_grep "Outputs: 4 \* same, 1 \* " out
+	    "$(on_host "*node000[6-8]*) echo \${MUSTER_AGENT_CONFIG##*node};; *) echo same;;")" >out &&
+	test_grep "Outputs: 5 \* same, 1 \* 0006/agent.conf node0006, 1 \* " out
+'
+
+test_expect_success 'all outputs distinct: every one names its host, the first too' '
+	fleet_muster -w "$(fleet_range 1 5)" shell "echo \$MUSTER_AGENT_CONFIG" >out &&
+	grep "Outputs:" out >line &&
+	for i in 1 2 3 4 5; do test_grep " node000$i\(,\|$\)" line || exit 1; done
 '
 
 test_expect_success 'ping shows connect and call times apart, in --json too' '
