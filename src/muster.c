@@ -58,8 +58,13 @@ muster_number(const char *opt, const char *v)
 
 	errno = 0;
 	n = strtol(v, &end, 10);
-	if (*v == '\0' || *end != '\0' || errno != 0 || n < 1 || n > 1000000) {
+	if (*v == '\0' || *end != '\0' || (errno != 0 && errno != ERANGE) ||
+	    n < 1) {
 		log_warnx("%s needs a positive number, not '%s'", opt, v);
+		exit(EXIT_USAGE);
+	}
+	if (errno == ERANGE || n > 1000000) {
+		log_warnx("%s needs a number up to 1000000, not '%s'", opt, v);
 		exit(EXIT_USAGE);
 	}
 	return ((int)n);
@@ -148,6 +153,14 @@ muster_options(struct cmd_ctx *ctx, int argc, char **argv, const char *mode,
 			*taken_value = optarg;
 		} else if (ch != ':' && ch != '?')
 			*taken = *taken_value = NULL;
+		/*
+		 * An empty file name is a mistake; an empty -w or -x (from an
+		 * empty chain) selects or excludes nothing.
+		 */
+		if ((ch == 'i' || ch == OPT_SSH_CONFIG) && *optarg == '\0') {
+			log_warnx("option '%s' needs a value, not ''", name);
+			exit(EXIT_USAGE);
+		}
 		switch (ch) {
 		case 'w':
 			ctx->sel.have_w = 1;

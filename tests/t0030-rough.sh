@@ -37,7 +37,10 @@ test_expect_success 'bad numbers are one line naming the option as typed' '
 	    --concurrency=0 ping &&
 	one_line_error 64 "^muster: --timeout needs a positive number, not .ping.$" \
 	    -w n1 --timeout ping &&
-	one_line_error 64 "^muster: -c needs a positive number, not .abc.$" ping -c abc
+	one_line_error 64 "^muster: -c needs a positive number, not .abc.$" ping -c abc &&
+	one_line_error 64 "^muster: -c needs a number up to 1000000, not .99999999.$" -c 99999999 ping &&
+	one_line_error 64 "^muster: -t needs a number up to 1000000, not .99999999999999999999999.$" \
+	    -t 99999999999999999999999 ping
 '
 
 test_expect_success 'a value that takes the command word says so in one line' '
@@ -50,6 +53,12 @@ test_expect_success 'a missing value at the end is one line naming the option' '
 	one_line_error 64 "option .-c. needs a value" -w n1 ping -c &&
 	one_line_error 64 "option .--agent-path. needs a value" -w n1 ping --agent-path &&
 	one_line_error 64 "option .--json. takes no value" -w n1 ping --json=1
+'
+
+test_expect_success 'an empty inventory or ssh_config name is one line' '
+	one_line_error 64 "^muster: option .-i. needs a value, not ..$" -i "" find &&
+	one_line_error 64 "^muster: option .--inventory. needs a value, not ..$" --inventory= find &&
+	one_line_error 64 "^muster: option .--ssh-config. needs a value, not ..$" -w n1 --ssh-config "" ping
 '
 
 test_expect_success 'options but no command: one line; nothing at all: the usage' '
