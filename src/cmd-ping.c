@@ -34,7 +34,7 @@ cmd_ping_call_ms(const struct host *h)
 	return (h->result.call_ms);
 }
 
-/* "Connect Times: min 3 ms, avg 5 ms, max 9 ms" over the hosts that answered. */
+/* "Call Times: min 3 ms, avg 5 ms, max 9 ms" over the hosts that answered. */
 static void
 cmd_ping_times(FILE *f, struct run *r, const char *label,
     int64_t (*value)(const struct host *))

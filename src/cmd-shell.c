@@ -100,8 +100,9 @@ cmd_shell_hash(const struct host *h)
 	x = cmd_shell_fnv(x, "", 1);
 	cmd_shell_field(h, "stderr", &s, &len);
 	x = cmd_shell_fnv(x, s, len);
-	snprintf(code, sizeof code, "%c%lld", '\0', (long long)cmd_shell_exit(h));
-	return (cmd_shell_fnv(x, code, 1 + strlen(code + 1)));
+	x = cmd_shell_fnv(x, "", 1);
+	snprintf(code, sizeof code, "%lld", (long long)cmd_shell_exit(h));
+	return (cmd_shell_fnv(x, code, strlen(code)));
 }
 
 /*

@@ -148,7 +148,7 @@ muster_options(struct cmd_ctx *ctx, int argc, char **argv, const char *mode,
 		if (ch == -1)
 			break;
 		name = muster_optname(ch, longindex);
-		if (optarg != NULL && optind > 1 && argv[optind - 1] == optarg) {
+		if (optarg != NULL && argv[optind - 1] == optarg) {
 			*taken = name;
 			*taken_value = optarg;
 		} else if (ch != ':' && ch != '?')
