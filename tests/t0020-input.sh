@@ -33,7 +33,7 @@ test_expect_success 'remote output of a failed host is neutralised too' '
 '
 
 test_expect_success '--json keeps the bytes (JSON escapes them)' '
-	fleet_muster -w node0001 shell "$c1cmd" --json >out.json &&
+	fleet_muster -w node0001 --json shell "$c1cmd" >out.json &&
 	jq -e ".results[0].data.stdout | startswith(\"\u001b]0;pwned\u0007\")" out.json
 '
 

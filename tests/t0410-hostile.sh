@@ -82,7 +82,7 @@ test_expect_success 'floods mixed with healthy hosts: all healthy ok, each host 
 test_expect_success 'SIGINT during floods and drips is honoured at once' '
 	"$MUSTER" --ssh-config hostile.conf --connect-timeout 60 -t 60 \
 	    -w "fbytes[1-20],flines[1-20],fdrip[1-10],$(fleet_range 1 10)" \
-	    shell "sleep 30" --json >out.json &
+	    --json shell "sleep 30" >out.json &
 	pid=$! &&
 	sleep 1.5 &&
 	start=$(now_ms) &&
