@@ -42,6 +42,20 @@
 #define FANOUT_CONNECT_WINDOW	64
 #define FANOUT_CONNECT_STALE_MS	1000
 
+/*
+ * libevent's own messages (the resolver's "Nameserver ... has failed",
+ * say) go through muster's log: its notes behind -v, its warnings as
+ * muster's, never as bare "[msg]" lines on stderr.
+ */
+static void
+fanout_event_log_cb(int severity, const char *msg)
+{
+	if (severity >= EVENT_LOG_WARN)
+		log_warnx("libevent: %s", msg);
+	else
+		log_debug("libevent: %s", msg);
+}
+
 /* A new empty run with its event base. */
 struct run *
 run_new(void)
@@ -49,6 +63,7 @@ run_new(void)
 	struct run	*r;
 
 	r = xcalloc(1, sizeof *r);
+	event_set_log_callback(fanout_event_log_cb);
 	if ((r->base = event_base_new()) == NULL)
 		fatalx("event_base_new failed");
 	r->transport = &transport_ssh;

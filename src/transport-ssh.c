@@ -257,6 +257,32 @@ host_ssh_dns_cb(int err, struct evutil_addrinfo *ai, void *arg)
 	host_ssh_step(h);
 }
 
+/* The resolver's configuration: $MUSTER_RESOLV_CONF, else the system's. */
+static const char *
+host_ssh_resolv_conf(void)
+{
+	const char	*path = getenv("MUSTER_RESOLV_CONF");
+
+	return (path != NULL && *path != '\0' ? path : "/etc/resolv.conf");
+}
+
+/* The run's resolver, on first use; NULL if it cannot be configured. */
+static struct evdns_base *
+host_ssh_dns_new(struct run *r)
+{
+	struct evdns_base	*dns;
+
+	if ((dns = evdns_base_new(r->base, 0)) == NULL)
+		return (NULL);
+	if (evdns_base_resolv_conf_parse(dns, DNS_OPTIONS_ALL,
+	    host_ssh_resolv_conf()) != 0 ||
+	    evdns_base_count_nameservers(dns) == 0) {
+		evdns_base_free(dns, 0);
+		return (NULL);
+	}
+	return (dns);
+}
+
 /* Resolve the host name: numeric names at once, others through evdns. */
 static enum step
 host_ssh_resolve(struct host *h)
@@ -283,12 +309,11 @@ host_ssh_resolve(struct host *h)
 	}
 
 	if (r->dns == NULL) {
-		r->dns = evdns_base_new(r->base,
-		    EVDNS_BASE_INITIALIZE_NAMESERVERS);
+		r->dns = host_ssh_dns_new(r);
 		if (r->dns == NULL)
 			return (host_ssh_fail(h, RESULT_UNREACHABLE,
-			    "cannot resolve %s: no DNS configuration",
-			    h->conf.hostname));
+			    "cannot resolve %s: no DNS configuration (%s)",
+			    h->conf.hostname, host_ssh_resolv_conf()));
 	}
 	hints.ai_flags = EVUTIL_AI_NUMERICSERV | EVUTIL_AI_ADDRCONFIG;
 	req = evdns_getaddrinfo(r->dns, h->conf.hostname, port, &hints,

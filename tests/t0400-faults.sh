@@ -102,8 +102,23 @@ test_expect_success 'an unauthorised key is auth' '
 '
 
 test_expect_success 'a name that does not resolve is unreachable' '
-	test_expect_code 3 "$MUSTER" --ssh-config faults.conf -w ghost ping --json >out.json &&
-	jq -e ".results[0].status == \"unreachable\"" out.json
+	test_expect_code 3 "$MUSTER" --ssh-config faults.conf -w ghost ping --json >out.json 2>err &&
+	jq -e ".results[0].status == \"unreachable\"" out.json &&
+	jq -e ".results[0].statusmsg | test(\"cannot resolve\")" out.json &&
+	test_must_be_empty err
+'
+
+test_expect_success 'the resolver speaks through muster'"'"'s log, behind -v' '
+	test_expect_code 3 "$MUSTER" -v --ssh-config faults.conf -w ghost ping >out 2>err &&
+	test_grep "^muster: .*libevent: Nameserver 127.0.0.1:[0-9]* has failed" err &&
+	test_grep ! "^\[" err
+'
+
+test_expect_success 'a resolver configuration with no nameserver says so' '
+	echo "# nothing" >empty.resolv &&
+	test_expect_code 3 env MUSTER_RESOLV_CONF=$TRASH/empty.resolv "$MUSTER" \
+	    --ssh-config faults.conf -w ghost ping >out &&
+	test_grep "no DNS configuration ($TRASH/empty.resolv)" out
 '
 
 plain() { "$MUSTER" --ssh-config "$FLEET_DIR/ssh_config.plain" "$@"; }

@@ -61,6 +61,13 @@ HOME=$TRASH/home
 mkdir -p "$HOME"
 export TRASH HOME
 
+# Names are resolved by a nameserver on loopback that never answers, so no
+# test sends a query off this machine and a lookup fails in a second.
+printf 'nameserver 127.0.0.1:%s\noptions timeout:0.5 attempts:1 max-timeouts:1\n' \
+    "$("$TOOLS/free-port" 2>/dev/null || echo 9)" >"$TRASH/resolv.conf"
+MUSTER_RESOLV_CONF=$TRASH/resolv.conf
+export MUSTER_RESOLV_CONF
+
 test_count=0
 test_failed=0
 test_fleet_own=
@@ -149,6 +156,15 @@ test_must_fail()
 test_cmp()
 {
 	diff -u "$1" "$2"
+}
+
+# test_must_be_empty FILE: show FILE when it is not empty.
+test_must_be_empty()
+{
+	[ -s "$1" ] || return 0
+	echo "test_must_be_empty: $1 is not empty:" >&2
+	sed 's/^/| /' "$1" >&2
+	return 1
 }
 
 # test_grep [!] [GREP-OPTIONS] PATTERN FILE: show FILE when it does not
