@@ -12,6 +12,10 @@
 
 #include "muster.h"
 
+/* A line, and the whole file: far past any real configuration. */
+#define CONFIG_LINE_MAX		(64 * 1024)
+#define CONFIG_FILE_MAX		(1024 * 1024)
+
 /* ~/.config/muster, honouring $XDG_CONFIG_HOME. */
 char *
 config_dir(void)
@@ -47,10 +51,11 @@ int
 config_load(struct config *c, char **cause)
 {
 	const char	*env = getenv("MUSTER_CONFIG");
-	char		*path, *dir, *line = NULL, *k, *v, *e;
-	size_t		 size = 0, lineno = 0;
+	struct textfile	 tf;
+	char		*path, *dir, *k, *v, *e;
+	size_t		 lineno = 0;
 	FILE		*fp;
-	int		 rc = -1;
+	int		 rc = -1, n;
 
 	memset(c, 0, sizeof *c);
 	if (env != NULL && *env != '\0')
@@ -69,9 +74,10 @@ config_load(struct config *c, char **cause)
 		free(path);
 		return (-1);
 	}
-	while (getline(&line, &size, fp) != -1) {
+	textfile_init(&tf, fp, path, CONFIG_LINE_MAX, CONFIG_FILE_MAX);
+	while ((n = textfile_getline(&tf, cause)) == 1) {
 		lineno++;
-		k = line + strspn(line, " \t");
+		k = tf.line.buf + strspn(tf.line.buf, " \t");
 		if (*k == '#' || *k == '\n' || *k == '\0')
 			continue;
 		k[strcspn(k, "\r\n")] = '\0';
@@ -119,9 +125,10 @@ config_load(struct config *c, char **cause)
 			goto out;
 		}
 	}
-	rc = 0;
+	if (n == 0)
+		rc = 0;
 out:
-	free(line);
+	textfile_release(&tf);
 	fclose(fp);
 	free(path);
 	return (rc);

@@ -36,6 +36,9 @@
 #define SSHCONF_MAX_DEPTH		16
 /* Files read through Include, in all, per load (OpenSSH has no bound). */
 #define SSHCONF_MAX_INCLUDES		256
+/* A line, and a whole file: far past any real ssh_config. */
+#define SSHCONF_LINE_MAX		(64 * 1024)
+#define SSHCONF_FILE_MAX		(16 * 1024 * 1024)
 #define SSHCONF_SYSTEM_FILE		"/etc/ssh/ssh_config"
 #define SSHCONF_MAX_IDENTITY_FILES	32
 #define SSHCONF_MAX_KNOWN_HOSTS_FILES	32
@@ -916,10 +919,10 @@ sshconf_read(struct sshconf *conf, const char *path, const char *incdir,
 	struct sshconf_line	 l;
 	struct stat		 sb;
 	FILE			*f;
+	struct textfile		 tf;
 	const char		*what;
-	char			*line = NULL, *file;
-	size_t			 size = 0;
-	int			 rc = -1;
+	char			*file, *why = NULL;
+	int			 rc = -1, n;
 
 	/* A top file names itself as what it is, as the user gave it. */
 	what = depth == 0 ? "ssh_config " : "";
@@ -931,6 +934,8 @@ sshconf_read(struct sshconf *conf, const char *path, const char *incdir,
 		xasprintf(cause, "%s%s: %s", what, path, strerror(errno));
 		return (-1);
 	}
+	/* Bounded, and a NUL byte is an error, not the end of a line. */
+	textfile_init(&tf, f, path, SSHCONF_LINE_MAX, SSHCONF_FILE_MAX);
 	if (fstat(fileno(f), &sb) != 0) {
 		xasprintf(cause, "%s%s: %s", what, path, strerror(errno));
 		goto out;
@@ -964,20 +969,21 @@ sshconf_read(struct sshconf *conf, const char *path, const char *incdir,
 	l.depth = depth;
 	l.incdir = incdir;
 	sshconf_add_block(conf, SSHCONF_BLOCK_FILE, &l);
-	while (getline(&line, &size, f) != -1) {
+	while ((n = textfile_getline(&tf, &why)) == 1) {
 		l.line++;
 		l.keyword = NULL;
-		if (sshconf_parse_line(conf, &l, line, cause) != 0)
+		if (sshconf_parse_line(conf, &l, tf.line.buf, cause) != 0)
 			goto out;
 	}
-	if (ferror(f)) {
-		xasprintf(cause, "%s%s: %s", what, path, strerror(errno));
+	if (n == -1) {
+		xasprintf(cause, "%s%s", what, why);
+		free(why);
 		goto out;
 	}
 	rc = 0;
 
 out:
-	free(line);
+	textfile_release(&tf);
 	fclose(f);
 	return (rc);
 }

@@ -272,4 +272,17 @@ test_expect_success 'SIGHUP ignored by the caller (nohup) stays ignored' '
 	test_grep "^done$" out
 '
 
+test_expect_success 'ssh_config and the client config: a NUL byte or an endless line is an error' '
+	printf "Host x\n\tHostName 127.0.0.1\0 ignored\n" >nul.conf &&
+	test_expect_code 64 "$MUSTER" --ssh-config nul.conf -w x ping >out 2>err &&
+	test_grep "^muster: ssh_config nul.conf:2: a NUL byte" err &&
+	test_must_be_empty out &&
+	head -c 100000 /dev/zero | tr "\0" a >long.conf &&
+	test_expect_code 64 "$MUSTER" --ssh-config long.conf -w x ping 2>err &&
+	test_grep "long.conf:1: a line longer than 64 KiB" err &&
+	printf "agent_path = /x\0y\n" >muster.cfg &&
+	test_expect_code 64 env MUSTER_CONFIG=$TRASH/muster.cfg "$MUSTER" -w x ping 2>err &&
+	test_grep "muster.cfg:1: a NUL byte" err
+'
+
 test_done
