@@ -70,7 +70,7 @@ config_load(struct config *c, char **cause)
 			free(path);
 			return (0);
 		}
-		xasprintf(cause, "%s: %s", path, strerror(errno));
+		xasprintf(cause, "config %s: %s", path, strerror(errno));
 		free(path);
 		return (-1);
 	}

@@ -230,7 +230,7 @@ inventory_load(const char *path, char **cause)
 	int				 lineno, r;
 
 	if ((f = fopen(path, "r")) == NULL) {
-		xasprintf(cause, "%s: %s", path, strerror(errno));
+		xasprintf(cause, "inventory %s: %s", path, strerror(errno));
 		return (NULL);
 	}
 	ip = xcalloc(1, sizeof *ip);

@@ -285,4 +285,13 @@ test_expect_success 'ssh_config and the client config: a NUL byte or an endless 
 	test_grep "muster.cfg:1: a NUL byte" err
 '
 
+test_expect_success 'a missing inventory or config file names itself as such' '
+	test_expect_code 64 "$MUSTER" -i "$TRASH/nope" ping 2>err &&
+	test_grep "^muster: inventory $TRASH/nope: No such file or directory" err &&
+	test_expect_code 64 env MUSTER_INVENTORY=$TRASH/nope2 "$MUSTER" ping 2>err &&
+	test_grep "^muster: inventory $TRASH/nope2: No such file" err &&
+	test_expect_code 64 env MUSTER_CONFIG=$TRASH/nope3 "$MUSTER" ping 2>err &&
+	test_grep "^muster: config $TRASH/nope3: No such file" err
+'
+
 test_done

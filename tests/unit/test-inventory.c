@@ -283,7 +283,7 @@ test_errors(void **state)
 
 	xasprintf(&path, "%s/missing", tinv_dir);
 	assert_null(inventory_load(path, &cause));
-	xasprintf(&want, "%s: No such file or directory", path);
+	xasprintf(&want, "inventory %s: No such file or directory", path);
 	assert_string_equal(cause, want);
 	free(path);
 	free(cause);
