@@ -17,11 +17,12 @@
  * session (resolving, connecting, handshaking) at once: a burst of
  * hundreds of simultaneous SYNs overflows a listen queue (a bastion, a
  * load balancer, one sshd serving many names) and turns into resets and
- * retransmits. A host that has been opening for FANOUT_CONNECT_STALE_MS
- * with nothing heard from its peer for as long (no TCP connection yet, or
- * a listener that accepts and never speaks) no longer counts, so a subnet
- * of dead or hung hosts cannot stall the run; the tick re-checks the
- * window while hosts wait. The concurrency cap still holds for them.
+ * retransmits. A host that has heard nothing from its peer (no TCP
+ * connection yet, or a listener that accepts and never speaks) for a
+ * second, or for several times the run's average wait for a peer's first
+ * bytes, no longer counts, so a subnet of dead or hung hosts cannot stall
+ * the run; the tick re-checks the window while hosts wait. The
+ * concurrency cap still holds for them.
  */
 #include <sys/resource.h>
 #include <sys/time.h>
@@ -41,6 +42,7 @@
 /* Hosts opening a session at once, and when a silent one stops counting. */
 #define FANOUT_CONNECT_WINDOW	64
 #define FANOUT_CONNECT_STALE_MS	1000
+#define FANOUT_CONNECT_STALE_FACTOR	4
 
 /*
  * libevent's own messages (the resolver's "Nameserver ... has failed",
@@ -140,28 +142,31 @@ fanout_report(struct run *r)
 
 /*
  * Is the host opening its session, and still counted as such? It stops
- * counting once it has been opening for FANOUT_CONNECT_STALE_MS and the
- * peer has said nothing for as long: a silent or dead host.
+ * counting once it has been opening without a byte from its peer for
+ * FANOUT_CONNECT_STALE_MS, or several times as long as peers of this run
+ * take on average to speak, whichever is longer: a dead or silent host,
+ * not one behind a busy sshd or a busy client (letting more hosts in then
+ * would only slow every handshake). A peer that has spoken counts until
+ * its session is open.
  */
 static int
 fanout_opening(const struct host *h, const struct timeval *now)
 {
 	struct timeval	d;
+	int64_t		stale_ms;
 
+	stale_ms = h->run->heard_avg_ms * FANOUT_CONNECT_STALE_FACTOR;
+	if (stale_ms < FANOUT_CONNECT_STALE_MS)
+		stale_ms = FANOUT_CONNECT_STALE_MS;
 	switch (h->state) {
 	case HOST_RESOLVING:
 	case HOST_CONNECTING:
 	case HOST_HANDSHAKE:
 	case HOST_HOSTKEY:
 		timersub(now, &h->started, &d);
-		if (d.tv_sec * 1000 + d.tv_usec / 1000 <
-		    FANOUT_CONNECT_STALE_MS)
+		if (d.tv_sec * 1000 + d.tv_usec / 1000 < stale_ms)
 			return (1);
-		if (!timerisset(&h->heard))
-			return (0);
-		timersub(now, &h->heard, &d);
-		return (d.tv_sec * 1000 + d.tv_usec / 1000 <
-		    FANOUT_CONNECT_STALE_MS);
+		return (!h->run->transport->silent(h));
 	default:
 		return (0);
 	}
@@ -200,6 +205,18 @@ fanout_kick_cb(evutil_socket_t fd, short what, void *arg)
 	}
 	if (r->finished == r->nhosts)
 		event_base_loopbreak(r->base);
+}
+
+/* A host's peer spoke first after ms: keep a running average (1/8). */
+void
+fanout_host_heard(struct host *h, int64_t ms)
+{
+	struct run	*r = h->run;
+
+	if (r->heard_avg_ms == 0)
+		r->heard_avg_ms = ms > 0 ? ms : 1;
+	else
+		r->heard_avg_ms += (ms - r->heard_avg_ms) / 8;
 }
 
 /* A host reached its definitive status. */

@@ -72,6 +72,17 @@ host_set_state(struct host *h, enum host_state s)
 		event_active(h->run->kick, EV_TIMEOUT, 0);
 }
 
+/* The peer sent its first bytes: a sample of how long peers take. */
+void
+host_heard(struct host *h)
+{
+	struct timeval	now, d;
+
+	gettimeofday(&now, NULL);
+	timersub(&now, &h->started, &d);
+	fanout_host_heard(h, (int64_t)d.tv_sec * 1000 + d.tv_usec / 1000);
+}
+
 /* The transport is finished with the host: record timing, count it. */
 void
 host_finished(struct host *h)

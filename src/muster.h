@@ -342,7 +342,6 @@ struct host {
 	struct host_ssh		*ssh;		/* transport state */
 	int			 reported;	/* host_done_cb called */
 	struct timeval		 started;
-	struct timeval		 heard;		/* last bytes from the peer */
 	struct timeval		 ready;		/* channel ready (running) */
 	struct result		 result;
 };
@@ -353,6 +352,8 @@ void		 host_set_state(struct host *, enum host_state);
 const char	*host_state_name(enum host_state);
 /* The host finished (state DONE or FAILED set, result filled). */
 void		 host_finished(struct host *);
+/* The transport heard the host's peer for the first time. */
+void		 host_heard(struct host *);
 
 /* transport-ssh.c */
 /*
@@ -370,6 +371,11 @@ struct transport {
 	void		 (*open)(struct host *);
 	/* Abandon the host now (cancel or timeout); result already set. */
 	void		 (*close)(struct host *);
+	/*
+	 * While opening: has the peer sent nothing yet, not even bytes the
+	 * client has still to read? (A dead or silent host.)
+	 */
+	int		 (*silent)(const struct host *);
 	/* Once per run, after every host. */
 	void		 (*done)(struct run *);
 };
@@ -483,6 +489,7 @@ struct run {
 	size_t			  next;		/* first host not started */
 	size_t			  active;
 	size_t			  finished;
+	int64_t			  heard_avg_ms;	/* peers' first bytes, average */
 	int			  concurrency;
 	int			  connect_timeout; /* seconds */
 	int			  action_timeout;  /* seconds, the request's */
@@ -510,6 +517,8 @@ void		 run_free(struct run *);
 void		 run_add_host(struct run *, const char *);
 /* Run every host to a definitive status; 0, or -1 with *cause. */
 int		 fanout_run(struct run *, char **);
+/* Called by host_heard(): ms from start to the peer's first bytes. */
+void		 fanout_host_heard(struct host *, int64_t);
 /* Called by host_finished(): count it, start the next pending host. */
 void		 fanout_host_done(struct host *);
 /* Milliseconds since the run started. */

@@ -27,6 +27,7 @@
  * host fails, saying what the server did.
  */
 #include <sys/types.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <sys/time.h>
 
@@ -80,6 +81,7 @@ struct host_ssh {
 	int			  calls;	/* recv calls it may still make */
 	size_t			  prekex;	/* bytes read before the kex ended */
 	const char		 *cut;		/* why the receive path gave up */
+	int			  heard;	/* the peer has sent something */
 };
 
 /* Bytes read from a channel per call. */
@@ -130,7 +132,10 @@ host_ssh_recv_cb(libssh2_socket_t fd, void *buf, size_t len, int flags,
 		return (errno == ENOENT ? -EAGAIN : -errno);
 	if (n > 0) {
 		hs->budget -= n;
-		gettimeofday(&h->heard, NULL);
+		if (!hs->heard) {
+			hs->heard = 1;
+			host_heard(h);
+		}
 	}
 	if (h->state <= HOST_HANDSHAKE) {
 		hs->prekex += n;
@@ -833,6 +838,22 @@ transport_ssh_close(struct host *h)
 	h->ssh = NULL;
 }
 
+/* Has the peer said nothing yet? Bytes waiting unread count as said. */
+static int
+transport_ssh_silent(const struct host *h)
+{
+	struct host_ssh	*hs = h->ssh;
+	int		 pending = 0;
+
+	if (hs == NULL || hs->heard)
+		return (0);
+	if (hs->fd == -1)
+		return (1);
+	if (ioctl(hs->fd, FIONREAD, &pending) == -1)
+		return (0);
+	return (pending == 0);
+}
+
 /* Free what init loaded. */
 static void
 transport_ssh_done(struct run *r)
@@ -853,5 +874,6 @@ const struct transport transport_ssh = {
 	transport_ssh_init,
 	transport_ssh_open,
 	transport_ssh_close,
+	transport_ssh_silent,
 	transport_ssh_done
 };
