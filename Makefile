@@ -143,9 +143,7 @@ check: deps
 check-asan: deps
 	@$(MAKE) --no-print-directory BUILD=build-asan DEVELOPER=1 \
 		SANITIZE=address,undefined CFLAGS="-O1 -g" tests
-	@BUILD=build-asan ASAN_OPTIONS=detect_leaks=1:fast_unwind_on_malloc=0 \
-		LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp \
-		MUSTER_TEST_SANITIZED=1 \
+	@BUILD=build-asan ASAN_OPTIONS=detect_leaks=1 MUSTER_TEST_SANITIZED=1 \
 		sh tests/run.sh
 
 demo: deps

@@ -734,6 +734,20 @@ host_ssh_teardown(struct host_ssh *hs)
 		evdns_getaddrinfo_cancel(hs->dns_req);
 		hs->dns_req = NULL;
 	}
+	if (hs->session != NULL && hs->host->state == HOST_HANDSHAKE &&
+	    hs->fd != -1) {
+		/*
+		 * Dropped in the middle of the key exchange (cancelled, timed
+		 * out): libssh2 1.10 frees its exchange state (the curve25519
+		 * key pair) only when the exchange ends, not in
+		 * libssh2_session_free(). End it: with the socket shut and the
+		 * receive path closed, one more call fails at once and frees.
+		 */
+		if (hs->cut == NULL)
+			hs->cut = "dropped";
+		shutdown(hs->fd, SHUT_RDWR);
+		(void)libssh2_session_handshake(hs->session, hs->fd);
+	}
 	if (hs->session != NULL) {
 		/*
 		 * One try at a polite goodbye, then shut the socket: a
