@@ -40,6 +40,11 @@ Host *
 Include $FLEET_DIR/ssh_config
 EOC
 
+# How soon SIGINT must end a run: the issue asks 0.5 s; 2 s leaves room
+# for a loaded machine, 10 s for the sanitizers' slowness on one.
+sigint_ms=2000
+[ -n "${MUSTER_TEST_SANITIZED:-}" ] && sigint_ms=10000
+
 # Every run is under a hard limit: a frozen client must fail the test, not
 # hang it. now_ms: milliseconds since the epoch.
 now_ms() { echo $(($(date +%s%N) / 1000000)); }
@@ -73,16 +78,16 @@ test_expect_success 'a server that drips bytes times out at the connect timeout'
 test_expect_success 'floods mixed with healthy hosts: all healthy ok, each host once' '
 	test_expect_code 3 timeout -s KILL 40 "$MUSTER" --ssh-config hostile.conf --connect-timeout 20 \
 	    -w "fbytes[1-15],flines[1-15],fbanner[1-5],$(fleet_range 1 20)" \
-	    ping --json >out.json &&
-	jq -e ".results | length == 55" out.json &&
-	jq -e "[.results[] | select(.host | test(\"^node\")) | .status] | unique == [\"ok\"]" out.json &&
-	jq -e ".summary.ok == 20 and .summary.unreachable == 35" out.json
+	    ping --json >floods.json &&
+	jq -e ".results | length == 55" floods.json &&
+	jq -e "[.results[] | select(.host | test(\"^node\")) | .status] | unique == [\"ok\"]" floods.json &&
+	jq -e ".summary.ok == 20 and .summary.unreachable == 35" floods.json
 '
 
 test_expect_success 'SIGINT during floods and drips is honoured at once' '
 	"$MUSTER" --ssh-config hostile.conf --connect-timeout 60 -t 60 \
 	    -w "fbytes[1-20],flines[1-20],fdrip[1-10],$(fleet_range 1 10)" \
-	    --json shell "sleep 30" >out.json &
+	    --json shell "sleep 30" >sigint.json &
 	pid=$! &&
 	sleep 1.5 &&
 	start=$(now_ms) &&
@@ -91,10 +96,10 @@ test_expect_success 'SIGINT during floods and drips is honoured at once' '
 	took=$(($(now_ms) - start)) &&
 	echo "exited $took ms after SIGINT" &&
 	test $code -eq 130 &&
-	test $took -lt 2000 &&
-	jq -e ".results | length == 60" out.json &&
-	jq -e "[.results[] | select(.host | test(\"^fdrip\")) | .status] | unique == [\"cancelled\"]" out.json &&
-	jq -e "[.results[] | select(.host | test(\"^node\")) | .status] | unique == [\"cancelled\"]" out.json
+	test $took -lt $sigint_ms &&
+	jq -e ".results | length == 60" sigint.json &&
+	jq -e "[.results[] | select(.host | test(\"^fdrip\")) | .status] | unique == [\"cancelled\"]" sigint.json &&
+	jq -e "[.results[] | select(.host | test(\"^node\")) | .status] | unique == [\"cancelled\"]" sigint.json
 '
 
 # SIGINT while hosts are in the key exchange (seen in -v's state log).
