@@ -24,10 +24,14 @@ BUILD		?= build
 # otherwise (--agent-path, agent_path): where install puts it. DESIGN's
 # /usr/libexec/muster/muster-agent is what PREFIX=/usr gives.
 AGENT_PATH	?= $(LIBEXECDIR)/muster-agent
+# Where the agents' DDL files are installed, and the client reads them.
+DDLDIR		?= $(DATADIR)/muster/ddl
+DDL_FILES	 = $(notdir $(wildcard ddl/*.json))
 
 CC		?= cc
 PKG_CONFIG	?= pkg-config
-CLIENT_PKGS	 = libssh2 libevent msgpack ncurses jansson libcrypto
+CLIENT_PKGS	 = libssh2 libevent msgpack ncurses jansson libcrypto \
+		   libpcre2-8
 AGENT_PKGS	 = msgpack
 
 WARNINGS = -Wall -Wextra -Wformat=2 -Wmissing-prototypes \
@@ -35,7 +39,8 @@ WARNINGS = -Wall -Wextra -Wformat=2 -Wmissing-prototypes \
 	-Wimplicit-fallthrough
 CFLAGS		?= -O2 -g
 ALL_CPPFLAGS	 = -Iinclude -Isrc -D_GNU_SOURCE \
-		   -DMUSTER_AGENT_PATH='"$(AGENT_PATH)"' $(CPPFLAGS)
+		   -DMUSTER_AGENT_PATH='"$(AGENT_PATH)"' \
+		   -DMUSTER_DDL_DIR='"$(DDLDIR)"' $(CPPFLAGS)
 ALL_CFLAGS	 = -std=gnu11 $(WARNINGS) $(CFLAGS)
 ALL_LDFLAGS	 = $(LDFLAGS)
 ifdef DEVELOPER
@@ -80,6 +85,7 @@ DEB_msgpack	 = libmsgpack-dev
 DEB_ncurses	 = libncurses-dev
 DEB_jansson	 = libjansson-dev
 DEB_libcrypto	 = libssl-dev
+DEB_libpcre2-8	 = libpcre2-dev
 DEB_cmocka	 = libcmocka-dev
 # $(call libs_check,MODULES): a shell line that shows pkg-config's error
 # for each module it cannot find and fails naming the packages to install.
@@ -105,12 +111,13 @@ $(BUILD)/%.o: %.c | libs-ok
 	$(QUIET_CC)$(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) $(CLIENT_CFLAGS) \
 		-MMD -MP -c -o $@ $<
 
-# The default agent path is compiled into the client: rebuild it when the
-# path changes (make install PREFIX=... after make), as git does with
-# GIT-CFLAGS. The file is rewritten only when its content changes.
+# The default agent path and DDL directory are compiled into the client:
+# rebuild it when they change (make install PREFIX=... after make), as git
+# does with GIT-CFLAGS. The file is rewritten only when its content changes.
 $(BUILD)/AGENT-PATH: FORCE
 	@mkdir -p $(BUILD)
-	@echo '$(AGENT_PATH)' | cmp -s - $@ || echo '$(AGENT_PATH)' >$@
+	@printf '%s\n' '$(AGENT_PATH)' '$(DDLDIR)' | cmp -s - $@ || \
+		printf '%s\n' '$(AGENT_PATH)' '$(DDLDIR)' >$@
 $(CLIENT_OBJS): $(BUILD)/AGENT-PATH
 
 $(BUILD)/tests/test-%: tests/unit/test-%.c $(LIB_OBJS) | libs-ok-tests
@@ -158,24 +165,30 @@ bench: deps
 # Every file install puts in place, for uninstall.
 INSTALLED	 = $(BINDIR)/muster $(LIBEXECDIR)/muster-agent \
 		   $(MANDIR)/man1/muster.1 $(MANDIR)/man8/muster-agent.8 \
-		   $(BASHCOMPDIR)/muster $(ZSHCOMPDIR)/_muster
+		   $(BASHCOMPDIR)/muster $(ZSHCOMPDIR)/_muster \
+		   $(addprefix $(DDLDIR)/,$(DDL_FILES))
 
 install: all
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(LIBEXECDIR) \
 		$(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man8 \
-		$(DESTDIR)$(BASHCOMPDIR) $(DESTDIR)$(ZSHCOMPDIR)
+		$(DESTDIR)$(BASHCOMPDIR) $(DESTDIR)$(ZSHCOMPDIR) \
+		$(DESTDIR)$(DDLDIR)
 	install -m 755 $(BUILD)/muster $(DESTDIR)$(BINDIR)/muster
 	install -m 755 $(BUILD)/muster-agent $(DESTDIR)$(LIBEXECDIR)/muster-agent
 	install -m 644 man/muster.1 $(DESTDIR)$(MANDIR)/man1/muster.1
 	install -m 644 man/muster-agent.8 $(DESTDIR)$(MANDIR)/man8/muster-agent.8
 	install -m 644 completion/muster.bash $(DESTDIR)$(BASHCOMPDIR)/muster
 	install -m 644 completion/_muster $(DESTDIR)$(ZSHCOMPDIR)/_muster
+	install -m 644 $(addprefix ddl/,$(DDL_FILES)) $(DESTDIR)$(DDLDIR)
 
-# The files install put in place, and the agent's own directory if empty.
+# The files install put in place, and muster's own directories if empty.
 uninstall:
 	rm -f $(addprefix $(DESTDIR),$(INSTALLED))
 	@case '$(LIBEXECDIR)' in */muster) \
 		rmdir '$(DESTDIR)$(LIBEXECDIR)' 2>/dev/null || :;; esac
+	@case '$(DDLDIR)' in */muster/ddl) \
+		rmdir '$(DESTDIR)$(DDLDIR)' 2>/dev/null && \
+		rmdir '$(DESTDIR)$(dir $(DDLDIR))' 2>/dev/null || :;; esac
 
 clean:
 	rm -rf build build-asan build-fuzz

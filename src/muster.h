@@ -651,6 +651,123 @@ int	 action_display(const char *, enum display_mode *);
  */
 int	 action_run(struct cmd_ctx *, struct action_spec *);
 
+/* ddl.c */
+/*
+ * An agent's description (DDL), read from AGENT.json in Choria's shape.
+ * Inputs are typed and checked by ddl_args() before anything is sent.
+ */
+enum ddl_type {
+	DDL_STRING,
+	DDL_INTEGER,
+	DDL_FLOAT,
+	DDL_NUMBER,		/* an integer, else a float */
+	DDL_BOOLEAN,
+	DDL_LIST,		/* a string, one of list[] */
+	DDL_HASH,		/* a JSON object */
+	DDL_ARRAY,		/* a JSON array */
+	DDL_ANY,		/* outputs only */
+};
+/* How a string input's validation is checked. */
+enum ddl_check {
+	DDL_CHECK_NONE,
+	DDL_CHECK_REGEX,	/* PCRE2, $ only at the end */
+	DDL_CHECK_SHELLSAFE,	/* none of ` $ ; | & < > */
+	DDL_CHECK_IPV4ADDRESS,
+	DDL_CHECK_IPV6ADDRESS,
+	DDL_CHECK_IPADDRESS,
+	DDL_CHECK_UNKNOWN,	/* a validator muster does not know */
+};
+struct ddl_input {
+	char			*name;
+	enum ddl_type		 type;
+	char			*prompt;
+	char			*description;
+	int			 optional;
+	struct json_t		*deflt;		/* NULL: none */
+	char			*validation;	/* as written, or NULL */
+	enum ddl_check		 check;
+	struct pcre2_real_code_8 *re;		/* DDL_CHECK_REGEX */
+	size_t			 maxlength;	/* characters; 0: any */
+	char			**list;		/* DDL_LIST */
+	size_t			 nlist;
+};
+struct ddl_output {
+	char			*name;
+	char			*description;
+	char			*display_as;
+	struct json_t		*deflt;
+	enum ddl_type		 type;		/* DDL_ANY when not said */
+};
+/* A summary of an output over the hosts (rendered by a later version). */
+struct ddl_aggregate {
+	char			*function;	/* summary, average, ... */
+	char			*output;
+	char			*format;	/* or NULL */
+};
+struct ddl_action {
+	char			*name;
+	char			*description;
+	enum display_mode	 display;	/* DDL "display", default failed */
+	struct ddl_input	*inputs;
+	size_t			 ninputs;
+	struct ddl_output	*outputs;
+	size_t			 noutputs;
+	struct ddl_aggregate	*aggregates;
+	size_t			 naggregates;
+};
+struct ddl {
+	char			*name;
+	char			*path;		/* the file it came from */
+	char			*description;
+	char			*version;
+	int			 timeout;	/* metadata.timeout, seconds */
+	struct ddl_action	*actions;
+	size_t			 nactions;
+};
+/* The directories searched, in order, and the DDLs loaded from them. */
+struct ddl_registry {
+	char			**dirs;
+	size_t			 ndirs;
+	struct ddl		**ddls;
+	size_t			 nddls;
+};
+/*
+ * Load a DDL file (at most 1 MiB); when agent is not NULL its metadata must
+ * name that agent. NULL with *cause naming the file and what is wrong (a
+ * JSON position, or the field). An unknown validator is logged once.
+ */
+struct ddl	*ddl_load(const char *, const char *, char **);
+void		 ddl_free(struct ddl *);
+const char	*ddl_type_name(enum ddl_type);
+/* Is it a valid agent or action name ([a-z0-9_]+)? */
+int		 ddl_valid_name(const char *);
+/* The action of that name, or NULL. */
+const struct ddl_action *ddl_action(const struct ddl *, const char *);
+/* 0 if the value is one of a list input's values. */
+int		 ddl_check_list(const struct ddl_input *, const char *);
+/* Coerce and check one value, then pack it as INPUT: VALUE; -1, *cause. */
+int		 ddl_put_value(struct wire_writer *, const struct ddl_input *,
+		     const char *, char **);
+/*
+ * Check KEY=VALUE arguments against an action, fill the defaults and pack
+ * them as one map. -1 with *cause, one line naming the input and the rule.
+ */
+int		 ddl_args(const struct ddl *, const struct ddl_action *, int,
+		     char **, struct wire_writer *, char **);
+struct ddl_registry *ddl_registry_new(void);
+/*
+ * ~/.config/muster/ddl, then $MUSTER_DDL_PATH (colon-separated), then the
+ * shipped directory: the first AGENT.json found describes AGENT.
+ */
+struct ddl_registry *ddl_registry_default(void);
+void		 ddl_registry_add(struct ddl_registry *, const char *);
+void		 ddl_registry_free(struct ddl_registry *);
+/* 0 with the agent's DDL, 1 if there is none, -1 with *cause. */
+int		 ddl_registry_find(struct ddl_registry *, const char *,
+		     const struct ddl **, char **);
+/* Every agent described, sorted: free each name and the array. */
+char		**ddl_registry_names(struct ddl_registry *, size_t *);
+
 /* cmd-*.c */
 extern const struct cmd_entry cmd_ping_entry;
 extern const struct cmd_entry cmd_rpc_entry;

@@ -60,6 +60,9 @@ EOF
 chmod 755 "$D/bin/check-role" "$D/bin/app-version"
 
 M="$BUILD/muster --ssh-config $D/ssh_config"
+# The built muster reads the agents' DDLs from the tree, not the install.
+MUSTER_DDL_PATH=$TOP/ddl
+export MUSTER_DDL_PATH
 ALL="node[0001-0050]"
 
 # show COMMAND: print a shell command, run it, print its exit status.

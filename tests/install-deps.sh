@@ -6,7 +6,8 @@
 set -eu
 
 pkgs="gcc make pkg-config libc6-dev libssh2-1-dev libssl-dev libevent-dev
-libmsgpack-dev libncurses-dev libjansson-dev libyaml-dev libcmocka-dev
+libmsgpack-dev libncurses-dev libjansson-dev libpcre2-dev libyaml-dev
+libcmocka-dev
 openssh-server openssh-client jq $*"
 
 missing=

@@ -116,6 +116,8 @@ test_expect_success 'make install DESTDIR=D PREFIX=P puts everything under D/P' 
 	./opt/muster-t/share/bash-completion/completions/muster
 	./opt/muster-t/share/man/man1/muster.1
 	./opt/muster-t/share/man/man8/muster-agent.8
+	./opt/muster-t/share/muster/ddl/rpcutil.json
+	./opt/muster-t/share/muster/ddl/shell.json
 	./opt/muster-t/share/zsh/site-functions/_muster
 	EOF
 	test_cmp expect files &&
@@ -132,11 +134,15 @@ test_expect_success 'make install PREFIX=P writes nothing outside P; uninstall r
 	test_grep "^muster-agent " out &&
 	"$TRASH/p/bin/muster" ping --help >help &&
 	test_grep "(default $TRASH/p/libexec/muster/muster-agent)" help &&
-	test $(find "$TRASH/p" -type f | wc -l) -eq 6 &&
+	test $(find "$TRASH/p" -type f | wc -l) -eq 8 &&
+	HOME=$TRASH/p env -u MUSTER_DDL_PATH "$TRASH/p/bin/muster" -n \
+	    -w h1 rpc shell run command=true >dry &&
+	test_grep "would run shell.run {\"command\":\"true\"} (timeout 60 s)" dry &&
 	tmake uninstall PREFIX="$TRASH/p" >make.log 2>&1 || { cat make.log; exit 1; } &&
 	find "$TRASH/p" -type f >left &&
 	test_must_fail test -s left &&
-	test ! -e "$TRASH/p/libexec/muster"
+	test ! -e "$TRASH/p/libexec/muster" &&
+	test ! -e "$TRASH/p/share/muster"
 '
 
 test_expect_success 'a library pkg-config cannot find is named, with its package' '

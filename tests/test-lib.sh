@@ -51,6 +51,9 @@ LC_ALL=C
 TZ=UTC
 TERM=dumb
 export LC_ALL TZ TERM
+# The agents' DDLs from this tree, whatever is installed.
+MUSTER_DDL_PATH=$TOP/ddl
+export MUSTER_DDL_PATH
 # Nor from the machine's /etc/ssh/ssh_config.
 MUSTER_SYSTEM_SSH_CONFIG=none
 export MUSTER_SYSTEM_SSH_CONFIG
