@@ -23,7 +23,7 @@ _muster_commands()
 			fi
 		done < <("$prog" help 2>/dev/null)
 	fi
-	[[ -z $cmds ]] && cmds="ping rpc shell find help"
+	[[ -z $cmds ]] && cmds="ping rpc shell find agents doc help"
 	local c
 	for c in $(compgen -c muster- 2>/dev/null); do
 		c=${c#muster-}
@@ -31,6 +31,18 @@ _muster_commands()
 		cmds+=" $c"
 	done
 	printf '%s\n' $cmds | sort -u
+}
+
+# The agents and their actions, "AGENT ACTION..." a line: from `muster
+# agents` (the agents' DDL files) when the program runs, else this version's.
+_muster_agents()
+{
+	local prog=$1 out=
+	if [[ -n $prog ]] && type -P -- "$prog" >/dev/null 2>&1; then
+		out=$("$prog" agents 2>/dev/null)
+	fi
+	[[ -z $out ]] && out=$'rpcutil ping inventory get_fact agent_inventory\nshell run'
+	printf '%s\n' "$out"
 }
 
 # The value of the last "key = value" line for key in file.
@@ -288,17 +300,12 @@ _muster_main()
 			break
 		done
 		if ((narg == 0)); then
-			COMPREPLY=($(compgen -W "rpcutil shell" -- "$cur"))
+			COMPREPLY=($(compgen -W "$(_muster_agents "$prog" |
+			    cut -d" " -f1)" -- "$cur"))
 		elif ((narg == 1)); then
-			case $agent in
-			rpcutil)
-				COMPREPLY=($(compgen -W "ping inventory get_fact
-				    agent_inventory" -- "$cur"))
-				;;
-			shell)
-				COMPREPLY=($(compgen -W "run" -- "$cur"))
-				;;
-			esac
+			COMPREPLY=($(compgen -W "$(_muster_agents "$prog" |
+			    awk -v a="$agent" '$1 == a { $1 = ""; print }')" \
+			    -- "$cur"))
 		else
 			local action= inputs=
 			for ((i++; i < COMP_CWORD; i++)); do
@@ -328,7 +335,12 @@ _muster_main()
 			fi
 		fi
 		;;
-	shell | ping | find)
+	doc)
+		((narg == 0)) &&
+		    COMPREPLY=($(compgen -W "$(_muster_agents "$prog" |
+			cut -d" " -f1)" -- "$cur"))
+		;;
+	shell | ping | find | agents)
 		;;
 	*)
 		# An external muster-NAME: files are a fair guess.

@@ -11,6 +11,8 @@ const struct cmd_entry *cmd_table[] = {
 	&cmd_rpc_entry,
 	&cmd_shell_entry,
 	&cmd_find_entry,
+	&cmd_agents_entry,
+	&cmd_doc_entry,
 	&cmd_help_entry,
 	NULL
 };

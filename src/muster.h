@@ -774,6 +774,8 @@ extern const struct cmd_entry cmd_rpc_entry;
 extern const struct cmd_entry cmd_shell_entry;
 extern const struct cmd_entry cmd_find_entry;
 extern const struct cmd_entry cmd_help_entry;
+extern const struct cmd_entry cmd_agents_entry;
+extern const struct cmd_entry cmd_doc_entry;
 
 /* render.c */
 /* The per-host table and the summary block, from the results. */

@@ -81,6 +81,8 @@ if [ ! -x "$BUILD/muster" ]; then
 	echo "demo: $BUILD/muster is not built; run make first" >&2
 else
 	show "$M -w '$ALL' ping"
+	show "$M agents"
+	show "$M doc rpcutil"
 	show "$M -w 'node[0001-0003]' rpc rpcutil inventory"
 	show "$M -w '$ALL' shell 'uname -r; cat /etc/debian_version'"
 	show "$M -w '$ALL' --json ping | jq .summary"

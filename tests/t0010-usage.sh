@@ -4,7 +4,7 @@ TEST_NO_FLEET=1
 . "$(dirname "$0")/test-lib.sh"
 
 # Every command, as the command table lists them.
-cmds="ping rpc shell find help"
+cmds="ping rpc shell find agents doc help"
 
 test_expect_success 'muster help lists every command' '
 	"$MUSTER" help >out &&
