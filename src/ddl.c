@@ -48,6 +48,8 @@ static const char *const ddl_check_names[] = {
 	"", "", "shellsafe", "ipv4address", "ipv6address", "ipaddress", ""
 };
 
+static int	ddl_check_list(const struct ddl_input *, const char *);
+
 /* What a parse is reading, for messages. */
 struct ddl_parse {
 	const char	*path;
@@ -568,7 +570,8 @@ ddl_load(const char *path, const char *agent, char **cause)
 		if (ddl_parse_action(&p, i, v, &d->actions[d->nactions++]) != 0)
 			goto fail;
 		for (j = 0; j < i; j++) {
-			if (strcmp(d->actions[j].name, d->actions[i].name) == 0) {
+			if (strcmp(d->actions[j].name,
+			    d->actions[i].name) == 0) {
 				ddl_bad(&p, "action '%s' is declared twice",
 				    d->actions[i].name);
 				goto fail;
@@ -646,7 +649,7 @@ ddl_action(const struct ddl *d, const char *name)
 }
 
 /* 0 if v is one of a list input's values. */
-int
+static int
 ddl_check_list(const struct ddl_input *in, const char *v)
 {
 	size_t	i;
@@ -820,7 +823,7 @@ ddl_float(const char *v, double *d)
 }
 
 /* Coerce one value to its input's type, check it and pack it as KEY: V. */
-int
+static int
 ddl_put_value(struct wire_writer *w, const struct ddl_input *in,
     const char *v, char **cause)
 {
@@ -876,8 +879,8 @@ ddl_put_value(struct wire_writer *w, const struct ddl_input *in,
 		j = json_loads(v, 0, &jerr);
 		if (j == NULL || (in->type == DDL_HASH && !json_is_object(j)) ||
 		    (in->type == DDL_ARRAY && !json_is_array(j))) {
-			xasprintf(cause, "input '%s' must be a JSON %s", in->name,
-			    in->type == DDL_HASH ? "object" : "array");
+			xasprintf(cause, "input '%s' must be a JSON %s",
+			    in->name, in->type == DDL_HASH ? "object" : "array");
 			json_decref(j);
 			return (-1);
 		}

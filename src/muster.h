@@ -743,11 +743,6 @@ const char	*ddl_type_name(enum ddl_type);
 int		 ddl_valid_name(const char *);
 /* The action of that name, or NULL. */
 const struct ddl_action *ddl_action(const struct ddl *, const char *);
-/* 0 if the value is one of a list input's values. */
-int		 ddl_check_list(const struct ddl_input *, const char *);
-/* Coerce and check one value, then pack it as INPUT: VALUE; -1, *cause. */
-int		 ddl_put_value(struct wire_writer *, const struct ddl_input *,
-		     const char *, char **);
 /*
  * Check KEY=VALUE arguments against an action, fill the defaults and pack
  * them as one map. -1 with *cause, one line naming the input and the rule.
