@@ -1,8 +1,11 @@
 /*
  * cmd-doc.c: muster doc AGENT: an agent's DDL for a reader: each action
  * with its display policy, its inputs (type, optional or required,
- * default, limits, validation) and its outputs with their labels.
+ * default, limits, validation) and its outputs with their labels. The
+ * text comes from files that may be foreign, so it goes through the
+ * terminal filter (ui_fputs).
  */
+#include <stdarg.h>
 #include <stdlib.h>
 
 #include <jansson.h>
@@ -16,12 +19,29 @@ static const char *const cmd_doc_display[] = {
 	[DISPLAY_NONE] = "none",
 };
 
+static void	doc_printf(const char *, ...)
+		    __attribute__((format(printf, 1, 2)));
+
+/* Formatted text on stdout, control characters made harmless. */
+static void
+doc_printf(const char *fmt, ...)
+{
+	va_list	 ap;
+	char	*s;
+
+	va_start(ap, fmt);
+	xvasprintf(&s, fmt, ap);
+	va_end(ap);
+	ui_fputs(stdout, UI_NONE, s);
+	free(s);
+}
+
 /* A text line indented, if there is one. */
 static void
 cmd_doc_text(const char *indent, const char *s)
 {
 	if (s != NULL && *s != '\0')
-		printf("%s%s\n", indent, s);
+		doc_printf("%s%s\n", indent, s);
 }
 
 static void
@@ -30,25 +50,25 @@ cmd_doc_input(const struct ddl_input *in)
 	char	*def;
 	size_t	 i;
 
-	printf("    %s: %s, %s", in->name, ddl_type_name(in->type),
+	doc_printf("    %s: %s, %s", in->name, ddl_type_name(in->type),
 	    in->optional ? "optional" : "required");
 	if (in->deflt != NULL) {
 		def = json_dumps(in->deflt, JSON_ENCODE_ANY | JSON_COMPACT);
-		printf(", default %s", def != NULL ? def : "?");
+		doc_printf(", default %s", def != NULL ? def : "?");
 		free(def);
 	}
 	if (in->maxlength > 0)
-		printf(", maxlength %zu", in->maxlength);
+		doc_printf(", maxlength %zu", in->maxlength);
 	if (in->nlist > 0) {
-		printf(", one of");
+		doc_printf(", one of");
 		for (i = 0; i < in->nlist; i++)
-			printf("%s %s", i == 0 ? "" : ",", in->list[i]);
+			doc_printf("%s %s", i == 0 ? "" : ",", in->list[i]);
 	}
 	if (in->validation != NULL)
-		printf(", validation %s%s", in->validation,
+		doc_printf(", validation %s%s", in->validation,
 		    in->check == DDL_CHECK_UNKNOWN ? " (unknown, not checked)" :
 		    "");
-	printf("\n");
+	doc_printf("\n");
 	cmd_doc_text("      ", in->description);
 }
 
@@ -59,27 +79,27 @@ cmd_doc_action(const struct ddl_action *a)
 	const struct ddl_aggregate	*ag;
 	size_t				 i;
 
-	printf("\n%s (display %s)\n", a->name, cmd_doc_display[a->display]);
+	doc_printf("\n%s (display %s)\n", a->name, cmd_doc_display[a->display]);
 	cmd_doc_text("  ", a->description);
 	if (a->ninputs == 0)
-		printf("  Inputs: none\n");
+		doc_printf("  Inputs: none\n");
 	else
-		printf("  Inputs:\n");
+		doc_printf("  Inputs:\n");
 	for (i = 0; i < a->ninputs; i++)
 		cmd_doc_input(&a->inputs[i]);
 	if (a->noutputs > 0)
-		printf("  Outputs:\n");
+		doc_printf("  Outputs:\n");
 	for (i = 0; i < a->noutputs; i++) {
 		o = &a->outputs[i];
-		printf("    %s: %s", o->name, ddl_type_name(o->type));
+		doc_printf("    %s: %s", o->name, ddl_type_name(o->type));
 		if (o->display_as != NULL)
-			printf(", shown as \"%s\"", o->display_as);
-		printf("\n");
+			doc_printf(", shown as \"%s\"", o->display_as);
+		doc_printf("\n");
 		cmd_doc_text("      ", o->description);
 	}
 	for (i = 0; i < a->naggregates; i++) {
 		ag = &a->aggregates[i];
-		printf("  Aggregate: %s(%s)\n", ag->function, ag->output);
+		doc_printf("  Aggregate: %s(%s)\n", ag->function, ag->output);
 	}
 }
 
@@ -108,10 +128,10 @@ cmd_doc_exec(struct cmd_ctx *ctx, int argc, char **argv)
 		    " agents)", argv[0]);
 		goto out;
 	}
-	printf("%s", d->name);
+	doc_printf("%s", d->name);
 	if (d->version != NULL)
-		printf(" %s", d->version);
-	printf(" (%s), timeout %d s\n", d->path, d->timeout);
+		doc_printf(" %s", d->version);
+	doc_printf(" (%s), timeout %d s\n", d->path, d->timeout);
 	cmd_doc_text("  ", d->description);
 	for (i = 0; i < d->nactions; i++)
 		cmd_doc_action(&d->actions[i]);

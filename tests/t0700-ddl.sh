@@ -89,15 +89,18 @@ test_expect_success 'a foreign DDL with an unknown validator loads with one warn
 	{"metadata": {"name": "shell", "timeout": 60},
 	 "actions": [{"action": "run", "display": "always", "input": {
 	   "command": {"type": "string", "validation": "hostname",
-	     "maxlength": 64, "optional": false}}}]}
+	     "maxlength": 300, "optional": false,
+	     "description": "a \u001b]0;title\u0007 command"}}}]}
 	EOF
 	fleet_muster -w node0001 rpc shell run "command=touch $TRASH/foreign" 2>err >out &&
 	test_grep "shell.json: action .run. input .command.: unknown validator .hostname." err &&
 	test $(wc -l <err) -eq 1 &&
 	test -f "$TRASH/foreign" &&
 	test_expect_code 64 fleet_muster -w node0001 rpc shell run \
-	    "command=$(printf "%070d" 0)" 2>err &&
-	test_grep "input .command. is longer than 64 characters" err &&
+	    "command=$(printf "%0301d" 0)" 2>err &&
+	test_grep "input .command. is longer than 300 characters" err &&
+	"$MUSTER" doc shell >out 2>err &&
+	test_grep "^      a ?\]0;title? command$" out &&
 	rm "$ddl_dir/shell.json"
 '
 
