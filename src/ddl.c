@@ -6,7 +6,8 @@
  * and "actions", each with "input", "output", "display" and "aggregate".
  * The registry looks for AGENT.json in ~/.config/muster/ddl, then in each
  * directory of $MUSTER_DDL_PATH (colon-separated), then in the shipped
- * MUSTER_DDL_DIR; the first file found describes the agent whole (files
+ * MUSTER_DDL_DIR, and last, when muster runs from its build tree, the
+ * tree's ddl/; the first file found describes the agent whole (files
  * are never merged), so a user's file overrides the shipped one.
  *
  * Inputs are checked before any host is contacted: each KEY=VALUE is
@@ -25,6 +26,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdlib.h>
@@ -979,7 +981,9 @@ ddl_registry_default(void)
 {
 	struct ddl_registry	*reg = ddl_registry_new();
 	const char		*env = getenv("MUSTER_DDL_PATH");
-	char			*dir, *copy, *s, *next;
+	char			*dir, *copy, *s, *next, exe[PATH_MAX];
+	struct stat		 sb;
+	ssize_t			 n;
 
 	dir = config_dir();
 	xasprintf(&s, "%s/ddl", dir);
@@ -997,6 +1001,17 @@ ddl_registry_default(void)
 		free(copy);
 	}
 	ddl_registry_add(reg, MUSTER_DDL_DIR);
+	/* Run from the build tree (build/muster): the tree's own ddl/. */
+	if ((n = readlink("/proc/self/exe", exe, sizeof exe - 1)) > 0) {
+		exe[n] = '\0';
+		if ((s = strrchr(exe, '/')) != NULL) {
+			*s = '\0';
+			xasprintf(&s, "%s/../ddl", exe);
+			if (stat(s, &sb) == 0 && S_ISDIR(sb.st_mode))
+				ddl_registry_add(reg, s);
+			free(s);
+		}
+	}
 	return (reg);
 }
 

@@ -130,9 +130,15 @@ test_expect_success 'MUSTER_DDL_PATH is searched in order, after the user direct
 	test_grep "timeout 42 s$" out &&
 	MUSTER_DDL_PATH="$TRASH/a:$TOP/ddl" "$MUSTER" doc shell >out &&
 	test_grep "timeout 41 s$" out &&
-	MUSTER_DDL_PATH="$TRASH/a" "$MUSTER" agents >out &&
-	test_grep "^shell " out &&
-	test_grep ! "^rpcutil " out
+	MUSTER_DDL_PATH="$TRASH/a" "$MUSTER" doc shell >out &&
+	test_grep "timeout 41 s$" out &&
+	test_grep "$TRASH/a/shell.json" out
+'
+
+test_expect_success 'run from the build tree, muster finds the tree'"'"'s DDL files' '
+	env -u MUSTER_DDL_PATH "$MUSTER" agents >out &&
+	test_grep "^rpcutil" out &&
+	test_grep "^shell" out
 '
 
 test_done
