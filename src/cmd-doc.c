@@ -19,29 +19,12 @@ static const char *const cmd_doc_display[] = {
 	[DISPLAY_NONE] = "none",
 };
 
-static void	doc_printf(const char *, ...)
-		    __attribute__((format(printf, 1, 2)));
-
-/* Formatted text on stdout, control characters made harmless. */
-static void
-doc_printf(const char *fmt, ...)
-{
-	va_list	 ap;
-	char	*s;
-
-	va_start(ap, fmt);
-	xvasprintf(&s, fmt, ap);
-	va_end(ap);
-	ui_fputs(stdout, UI_NONE, s);
-	free(s);
-}
-
 /* A text line indented, if there is one. */
 static void
 cmd_doc_text(const char *indent, const char *s)
 {
 	if (s != NULL && *s != '\0')
-		doc_printf("%s%s\n", indent, s);
+		ui_fprintf(stdout, UI_NONE, "%s%s\n", indent, s);
 }
 
 static void
@@ -50,25 +33,28 @@ cmd_doc_input(const struct ddl_input *in)
 	char	*def;
 	size_t	 i;
 
-	doc_printf("    %s: %s, %s", in->name, ddl_type_name(in->type),
+	ui_fprintf(stdout, UI_NONE,
+	    "    %s: %s, %s", in->name, ddl_type_name(in->type),
 	    in->optional ? "optional" : "required");
 	if (in->deflt != NULL) {
 		def = json_dumps(in->deflt, JSON_ENCODE_ANY | JSON_COMPACT);
-		doc_printf(", default %s", def != NULL ? def : "?");
+		ui_fprintf(stdout, UI_NONE,
+		    ", default %s", def != NULL ? def : "?");
 		free(def);
 	}
 	if (in->maxlength > 0)
-		doc_printf(", maxlength %zu", in->maxlength);
+		ui_fprintf(stdout, UI_NONE, ", maxlength %zu", in->maxlength);
 	if (in->nlist > 0) {
-		doc_printf(", one of");
+		ui_fprintf(stdout, UI_NONE, ", one of");
 		for (i = 0; i < in->nlist; i++)
-			doc_printf("%s %s", i == 0 ? "" : ",", in->list[i]);
+			ui_fprintf(stdout, UI_NONE,
+			    "%s %s", i == 0 ? "" : ",", in->list[i]);
 	}
 	if (in->validation != NULL)
-		doc_printf(", validation %s%s", in->validation,
+		ui_fprintf(stdout, UI_NONE, ", validation %s%s", in->validation,
 		    in->check == DDL_CHECK_UNKNOWN ? " (unknown, not checked)" :
 		    "");
-	doc_printf("\n");
+	ui_fprintf(stdout, UI_NONE, "\n");
 	cmd_doc_text("      ", in->description);
 }
 
@@ -79,27 +65,31 @@ cmd_doc_action(const struct ddl_action *a)
 	const struct ddl_aggregate	*ag;
 	size_t				 i;
 
-	doc_printf("\n%s (display %s)\n", a->name, cmd_doc_display[a->display]);
+	ui_fprintf(stdout, UI_NONE,
+	    "\n%s (display %s)\n", a->name, cmd_doc_display[a->display]);
 	cmd_doc_text("  ", a->description);
 	if (a->ninputs == 0)
-		doc_printf("  Inputs: none\n");
+		ui_fprintf(stdout, UI_NONE, "  Inputs: none\n");
 	else
-		doc_printf("  Inputs:\n");
+		ui_fprintf(stdout, UI_NONE, "  Inputs:\n");
 	for (i = 0; i < a->ninputs; i++)
 		cmd_doc_input(&a->inputs[i]);
 	if (a->noutputs > 0)
-		doc_printf("  Outputs:\n");
+		ui_fprintf(stdout, UI_NONE, "  Outputs:\n");
 	for (i = 0; i < a->noutputs; i++) {
 		o = &a->outputs[i];
-		doc_printf("    %s: %s", o->name, ddl_type_name(o->type));
+		ui_fprintf(stdout, UI_NONE,
+		    "    %s: %s", o->name, ddl_type_name(o->type));
 		if (o->display_as != NULL)
-			doc_printf(", shown as \"%s\"", o->display_as);
-		doc_printf("\n");
+			ui_fprintf(stdout, UI_NONE,
+			    ", shown as \"%s\"", o->display_as);
+		ui_fprintf(stdout, UI_NONE, "\n");
 		cmd_doc_text("      ", o->description);
 	}
 	for (i = 0; i < a->naggregates; i++) {
 		ag = &a->aggregates[i];
-		doc_printf("  Aggregate: %s(%s)\n", ag->function, ag->output);
+		ui_fprintf(stdout, UI_NONE,
+		    "  Aggregate: %s(%s)\n", ag->function, ag->output);
 	}
 }
 
@@ -128,10 +118,11 @@ cmd_doc_exec(struct cmd_ctx *ctx, int argc, char **argv)
 		    " agents)", argv[0]);
 		goto out;
 	}
-	doc_printf("%s", d->name);
+	ui_fprintf(stdout, UI_NONE, "%s", d->name);
 	if (d->version != NULL)
-		doc_printf(" %s", d->version);
-	doc_printf(" (%s), timeout %d s\n", d->path, d->timeout);
+		ui_fprintf(stdout, UI_NONE, " %s", d->version);
+	ui_fprintf(stdout, UI_NONE,
+	    " (%s), timeout %d s\n", d->path, d->timeout);
 	cmd_doc_text("  ", d->description);
 	for (i = 0; i < d->nactions; i++)
 		cmd_doc_action(&d->actions[i]);
