@@ -54,18 +54,23 @@ endif
 ifndef V
 QUIET_CC	 = @echo "  CC      $@";
 QUIET_LINK	 = @echo "  LINK    $@";
+QUIET_AR	 = @echo "  AR      $@";
 endif
 
-# Shared by both programs: the codec, the protocol, allocation, logging.
+# Shared by both programs, as the library libmuster.a both link: the
+# codec, the protocol, allocation, logging, the terminal filter and the
+# name rules (validate.h). Both sides then check names with one code.
 SHARED_SRCS	 = src/wire.c src/proto.c src/xmalloc.c src/log.c \
-		   src/sanitise.c
+		   src/sanitise.c src/validate.c
 CLIENT_SRCS	 = $(sort $(wildcard src/*.c))
-AGENT_SRCS	 = $(sort $(wildcard agents/*.c)) $(SHARED_SRCS)
+AGENT_SRCS	 = $(sort $(wildcard agents/*.c))
 UNIT_SRCS	 = $(sort $(wildcard tests/unit/test-*.c))
 TOOL_SRCS	 = $(sort $(wildcard tests/tools/*.c))
 
 CLIENT_OBJS	 = $(CLIENT_SRCS:%.c=$(BUILD)/%.o)
+SHARED_OBJS	 = $(SHARED_SRCS:%.c=$(BUILD)/%.o)
 AGENT_OBJS	 = $(AGENT_SRCS:%.c=$(BUILD)/%.o)
+LIBMUSTER	 = $(BUILD)/libmuster.a
 # Everything of the client but main(), for the unit tests.
 LIB_OBJS	 = $(filter-out $(BUILD)/src/muster.o,$(CLIENT_OBJS))
 UNIT_BINS	 = $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
@@ -100,10 +105,13 @@ libs_check = missing=; \
 
 all: $(BUILD)/muster $(BUILD)/muster-agent
 
-$(BUILD)/muster: $(CLIENT_OBJS)
+$(LIBMUSTER): $(SHARED_OBJS)
+	$(QUIET_AR)rm -f $@ && $(AR) rcs $@ $^
+
+$(BUILD)/muster: $(filter-out $(SHARED_OBJS),$(CLIENT_OBJS)) $(LIBMUSTER)
 	$(QUIET_LINK)$(CC) $(ALL_CFLAGS) -o $@ $^ $(ALL_LDFLAGS) $(CLIENT_LIBS)
 
-$(BUILD)/muster-agent: $(AGENT_OBJS)
+$(BUILD)/muster-agent: $(AGENT_OBJS) $(LIBMUSTER)
 	$(QUIET_LINK)$(CC) $(ALL_CFLAGS) -o $@ $^ $(ALL_LDFLAGS) $(AGENT_LIBS)
 
 $(BUILD)/%.o: %.c | libs-ok
