@@ -19,6 +19,116 @@ const struct agent_entry *const dispatch_agents[] = {
 	NULL
 };
 
+/* The declaration of an input, or NULL. */
+static const struct input_decl *
+dispatch_decl(const struct input_decl *inputs, const char *name,
+    size_t len)
+{
+	const struct input_decl	*d;
+
+	for (d = inputs; d != NULL && d->name != NULL; d++) {
+		if (strlen(d->name) == len && memcmp(d->name, name, len) == 0)
+			return (d);
+	}
+	return (NULL);
+}
+
+/* Check one present input against its declaration. */
+static int
+dispatch_check_one(struct call *c, const struct input_decl *d,
+    const msgpack_object *v)
+{
+	size_t	 max = d->maxlen != 0 ? d->maxlen : 1024;
+	char	*s;
+	int64_t	 n;
+	int	 ok;
+
+	switch (d->type) {
+	case INPUT_STRING:
+		if (wire_type(v) != WIRE_STR)
+			break;
+		if (wire_len(v) > max) {
+			call_fail(c, MUSTER_INVALID_DATA, "invalid input '%s':"
+			    " longer than %zu bytes", d->name, max);
+			return (-1);
+		}
+		if ((s = wire_strdup(v)) == NULL) {
+			call_fail(c, MUSTER_INVALID_DATA, "invalid input '%s':"
+			    " it holds a NUL byte", d->name);
+			return (-1);
+		}
+		ok = d->valid == NULL || d->valid(s);
+		free(s);
+		if (!ok) {
+			call_fail(c, MUSTER_INVALID_DATA, "invalid input '%s':"
+			    " not %s", d->name, d->rule != NULL ? d->rule :
+			    "acceptable");
+			return (-1);
+		}
+		return (0);
+	case INPUT_INTEGER:
+		if (wire_type(v) != WIRE_INT)
+			break;
+		if (wire_int(v, &n) != 0 || n < d->min || n > d->max) {
+			call_fail(c, MUSTER_INVALID_DATA, "invalid input '%s':"
+			    " not from %lld to %lld", d->name,
+			    (long long)d->min, (long long)d->max);
+			return (-1);
+		}
+		return (0);
+	case INPUT_BOOLEAN:
+		if (wire_type(v) != WIRE_BOOL)
+			break;
+		return (0);
+	}
+	call_fail(c, MUSTER_INVALID_DATA, "invalid input '%s': %s needed, not"
+	    " %s", d->name, d->type == INPUT_STRING ? "a string" :
+	    d->type == INPUT_INTEGER ? "an integer" : "a boolean",
+	    wire_type_name(wire_type(v)));
+	return (-1);
+}
+
+/*
+ * Check the request's inputs against the action's declarations before its
+ * handler runs; 0, or -1 with the call failed.
+ */
+static int
+dispatch_check(struct call *c, const struct input_decl *inputs)
+{
+	const msgpack_object	*args = c->req->args, *v;
+	const struct input_decl	*d;
+	const char		*k;
+	size_t			 i, klen;
+
+	for (i = 0; args != NULL && i < wire_len(args); i++) {
+		if (wire_map_at(args, i, &k, &klen, &v) != 0) {
+			call_fail(c, MUSTER_INVALID_DATA, "invalid input: a key"
+			    " that is not a string");
+			return (-1);
+		}
+		if ((d = dispatch_decl(inputs, k, klen)) == NULL) {
+			call_fail(c, MUSTER_INVALID_DATA, "invalid input"
+			    " '%.*s': %s.%s takes no such input",
+			    (int)(klen > 64 ? 64 : klen), k, c->req->agent,
+			    c->req->action);
+			return (-1);
+		}
+		if (wire_type(v) == WIRE_NIL)
+			continue;
+		if (dispatch_check_one(c, d, v) != 0)
+			return (-1);
+	}
+	for (d = inputs; d != NULL && d->name != NULL; d++) {
+		v = args != NULL ? wire_map_get(args, d->name) : NULL;
+		if (d->required && (v == NULL || wire_type(v) == WIRE_NIL)) {
+			call_fail(c, MUSTER_MISSING_DATA, "missing input '%s'",
+			    d->name);
+			return (-1);
+		}
+	}
+	return (0);
+}
+
 /* Run the action the request names. */
 void
 dispatch(struct call *c)
@@ -34,7 +144,8 @@ dispatch(struct call *c)
 		for (act = (*a)->actions; act->name != NULL; act++) {
 			if (strcmp(act->name, action) == 0) {
 				log_debug("%s: %s.%s", __func__, agent, action);
-				act->exec(c);
+				if (dispatch_check(c, act->inputs) == 0)
+					act->exec(c);
 				return;
 			}
 		}

@@ -12,12 +12,17 @@ static void	rpcutil_inventory(struct call *);
 static void	rpcutil_get_fact(struct call *);
 static void	rpcutil_agent_inventory(struct call *);
 
+static const struct input_decl rpcutil_get_fact_inputs[] = {
+	{ "fact", INPUT_STRING, 1, 128, 0, 0, NULL, NULL },
+	{ NULL, 0, 0, 0, 0, 0, NULL, NULL }
+};
+
 static const struct action_entry rpcutil_actions[] = {
-	{ "ping", rpcutil_ping },
-	{ "inventory", rpcutil_inventory },
-	{ "get_fact", rpcutil_get_fact },
-	{ "agent_inventory", rpcutil_agent_inventory },
-	{ NULL, NULL }
+	{ "ping", rpcutil_ping, NULL },
+	{ "inventory", rpcutil_inventory, NULL },
+	{ "get_fact", rpcutil_get_fact, rpcutil_get_fact_inputs },
+	{ "agent_inventory", rpcutil_agent_inventory, NULL },
+	{ NULL, NULL, NULL }
 };
 
 const struct agent_entry rpcutil_agent = {

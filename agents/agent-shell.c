@@ -13,9 +13,15 @@
 
 static void	shell_run(struct call *);
 
+static const struct input_decl shell_run_inputs[] = {
+	{ "command", INPUT_STRING, 1, SHELL_COMMAND_MAX, 0, 0, NULL, NULL },
+	{ "timeout", INPUT_INTEGER, 0, 0, 1, SHELL_TIMEOUT_MAX, NULL, NULL },
+	{ NULL, 0, 0, 0, 0, 0, NULL, NULL }
+};
+
 static const struct action_entry shell_actions[] = {
-	{ "run", shell_run },
-	{ NULL, NULL }
+	{ "run", shell_run, shell_run_inputs },
+	{ NULL, NULL, NULL }
 };
 
 const struct agent_entry shell_agent = {

@@ -12,6 +12,7 @@
 #include "muster-protocol.h"
 #include "proto.h"
 #include "wire.h"
+#include "validate.h"
 #include "xmalloc.h"
 
 #define AGENT_VERSION	MUSTER_VERSION
@@ -34,17 +35,27 @@ struct conf {
 	int	 shell_timeout;	/* seconds */
 	size_t	 output_max;	/* bytes kept per output stream */
 
-	/* Read and kept for later agents. */
+	/* package agent */
+	char	*package_provider;	/* auto, apt, dnf, yum */
+	char	*apt_config;		/* APT_CONFIG for apt-get; NULL: none */
+	char	*dpkg_root;		/* dpkg --root; NULL: / */
+	int	 package_timeout;	/* seconds an apt/dnf run may take */
+	int	 package_lock_timeout;	/* seconds to wait for the dpkg/rpm lock */
+
+	/* service agent */
+	char	*service_provider;	/* auto, systemd, sysv, openrc */
+	char	*initd_dir;		/* sysv scripts; NULL: /etc/init.d */
+	int	 service_timeout;	/* seconds a start/stop may take */
+
+	/* nrpe agent */
 	char	*nrpe_config;
-	char	*package_provider;
-	char	*service_provider;
+	int	 nrpe_timeout;		/* seconds a plugin may run */
+
+	/* Read and kept for later agents. */
 	char	*policy_dir;
 	char	*puppet_command;
 	char	*puppet_statedir;
 	char	*puppet_lockfile;
-	char	*dpkg_root;
-	char	*apt_options;
-	char	*initd_dir;
 };
 /* The defaults (identity from gethostname()). */
 struct conf	*conf_new(void);
@@ -132,9 +143,31 @@ struct call {
 	char				*statusmsg;
 	int				 timed_out;
 };
+/*
+ * The inputs an action takes, checked by dispatch() before its handler
+ * runs: an input that is not declared, of the wrong type, too long, out of
+ * range or breaking its rule is Invalid Request Data (4), a required one
+ * that is missing Missing Request Data (3). The agent's own declarations
+ * mirror its DDL and never trust the client's checks.
+ */
+enum input_type {
+	INPUT_STRING,
+	INPUT_INTEGER,
+	INPUT_BOOLEAN,
+};
+struct input_decl {
+	const char	*name;		/* NULL ends the list */
+	enum input_type	 type;
+	int		 required;
+	size_t		 maxlen;	/* strings: bytes; 0 is 1024 */
+	int64_t		 min, max;	/* integers */
+	int		 (*valid)(const char *); /* strings; NULL: any */
+	const char	*rule;		/* what valid() wants, for messages */
+};
 struct action_entry {
-	const char	*name;
-	void		 (*exec)(struct call *);
+	const char		*name;
+	void			 (*exec)(struct call *);
+	const struct input_decl	*inputs;	/* NULL: takes none */
 };
 struct agent_entry {
 	const char			*name;

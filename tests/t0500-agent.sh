@@ -63,6 +63,17 @@ test_expect_success 'unknown agent or action is status 2' '
 	jq -e ".statuscode == 2" out
 '
 
+test_expect_success 'an undeclared input is status 4, checked before the action runs' '
+	"$REQ" rpcutil ping extra=1 | "$AGENT" | "$DUMP" >out &&
+	jq -e ".statuscode == 4 and (.statusmsg | test(\"extra\"))" out &&
+	"$REQ" shell run command="touch $TRASH/ran" also=x | "$AGENT" | "$DUMP" >out &&
+	jq -e ".statuscode == 4 and (.statusmsg | test(\"also\"))" out &&
+	test ! -e ran &&
+	"$REQ" shell run command="touch $TRASH/ran" timeout:=0 | "$AGENT" | "$DUMP" >out &&
+	jq -e ".statuscode == 4 and (.statusmsg | test(\"timeout\"))" out &&
+	test ! -e ran
+'
+
 test_expect_success 'missing input is status 3, wrong type status 4' '
 	"$REQ" rpcutil get_fact | "$AGENT" | "$DUMP" >out &&
 	jq -e ".statuscode == 3 and (.statusmsg | test(\"fact\"))" out &&
