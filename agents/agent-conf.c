@@ -56,9 +56,16 @@ static const struct {
 	    offsetof(struct conf, puppet_statedir) },
 	{ "puppet_lockfile", CONF_PATH,
 	    offsetof(struct conf, puppet_lockfile) },
+	{ "apt_config", CONF_PATH, offsetof(struct conf, apt_config) },
 	{ "dpkg_root", CONF_PATH, offsetof(struct conf, dpkg_root) },
-	{ "apt_options", CONF_STRING, offsetof(struct conf, apt_options) },
+	{ "package_timeout", CONF_SECONDS,
+	    offsetof(struct conf, package_timeout) },
+	{ "package_lock_timeout", CONF_SECONDS,
+	    offsetof(struct conf, package_lock_timeout) },
 	{ "initd_dir", CONF_PATH, offsetof(struct conf, initd_dir) },
+	{ "service_timeout", CONF_SECONDS,
+	    offsetof(struct conf, service_timeout) },
+	{ "nrpe_timeout", CONF_SECONDS, offsetof(struct conf, nrpe_timeout) },
 };
 #define CONF_NKEYS	(sizeof conf_keys / sizeof conf_keys[0])
 
@@ -80,6 +87,10 @@ conf_new(void)
 	conf->nrpe_config = xstrdup("/etc/nagios/nrpe.cfg");
 	conf->package_provider = xstrdup("auto");
 	conf->service_provider = xstrdup("auto");
+	conf->package_timeout = 600;
+	conf->package_lock_timeout = 60;
+	conf->service_timeout = 60;
+	conf->nrpe_timeout = 60;
 	return (conf);
 }
 

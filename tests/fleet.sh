@@ -226,6 +226,15 @@ gen_hosts()
 			printf "facts_dir = %s/facts.d\n", h > f
 			printf "classes_file = %s/classes.txt\n", h > f
 			printf "audit_log = %s/audit.log\n", h > f
+			# The package, service and nrpe agents act on the
+			# host own root, scripts and checks (the tests
+			# that use them fill these in: t07*).
+			printf "package_provider = apt\n" > f
+			printf "apt_config = %s/apt/apt.conf\n", h > f
+			printf "dpkg_root = %s/root\n", h > f
+			printf "service_provider = sysv\n" > f
+			printf "initd_dir = %s/init.d\n", h > f
+			printf "nrpe_config = %s/nrpe.cfg\n", h > f
 			close(f)
 
 			f = h "/facts.d/role.txt"
