@@ -23,6 +23,8 @@ enum {
 	OPT_JSONL,
 	OPT_SENDERS,
 	OPT_COLOR,
+	OPT_NAGIOS,
+	OPT_EXPECT,
 };
 
 static const struct option muster_longopts[] = {
@@ -40,6 +42,8 @@ static const struct option muster_longopts[] = {
 	{ "jsonl", no_argument, NULL, OPT_JSONL },
 	{ "senders", no_argument, NULL, OPT_SENDERS },
 	{ "color", required_argument, NULL, OPT_COLOR },
+	{ "nagios", no_argument, NULL, OPT_NAGIOS },
+	{ "expect", required_argument, NULL, OPT_EXPECT },
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
@@ -239,6 +243,20 @@ muster_options(struct cmd_ctx *ctx, int argc, char **argv, const char *mode,
 		case OPT_SENDERS:
 			ctx->senders = 1;
 			break;
+		case OPT_NAGIOS:
+			ctx->nagios = 1;
+			break;
+		case OPT_EXPECT:
+			if (strchr(optarg, '=') == NULL ||
+			    *optarg == '=') {
+				log_warnx("--expect needs FIELD=VALUE, not '%s'",
+				    optarg);
+				exit(EXIT_USAGE);
+			}
+			ctx->expect = xreallocarray(ctx->expect,
+			    ctx->nexpect + 1, sizeof *ctx->expect);
+			ctx->expect[ctx->nexpect++] = optarg;
+			break;
 		case OPT_COLOR:
 			if (strcmp(optarg, "auto") != 0 &&
 			    strcmp(optarg, "always") != 0 &&
@@ -339,8 +357,10 @@ main(int argc, char **argv)
 		cmd_usage(e, 0);
 		exit(EXIT_ALL_OK);
 	}
-	if ((ctx.json != 0) + (ctx.jsonl != 0) + (ctx.senders != 0) > 1) {
-		log_warnx("choose one of --json, --jsonl and --senders");
+	if ((ctx.json != 0) + (ctx.jsonl != 0) + (ctx.senders != 0) +
+	    (ctx.nagios != 0) > 1) {
+		log_warnx("choose one of --json, --jsonl, --senders and"
+		    " --nagios");
 		exit(EXIT_USAGE);
 	}
 	if (ctx.reason == NULL && getenv("MUSTER_REASON") != NULL &&
@@ -360,6 +380,7 @@ main(int argc, char **argv)
 
 	config_release(&ctx.config);
 	selection_release(&ctx.sel);
+	free(ctx.expect);
 	free(orig);
 	return (code);
 }

@@ -604,6 +604,9 @@ struct cmd_ctx {
 	int			 json;
 	int			 jsonl;
 	int			 senders;
+	int			 nagios;	/* --nagios */
+	char			**expect;	/* --expect FIELD=VALUE */
+	size_t			 nexpect;
 	char			*color;
 	int			 verbose;
 	int			 argc;		/* the whole command line */
