@@ -1,8 +1,10 @@
 /*
- * action.c: the life of a command that runs an action on hosts: select
- * the targets, resolve their ssh_config, encode the request once, run the
- * fan-out, then render (table, --json, --jsonl or --senders), audit, and
- * turn the outcome into the exit code.
+ * action.c: the life of a command that runs an action on hosts: describe
+ * it from the DDL, select the targets, ask before changing a whole
+ * inventory, resolve their ssh_config, encode the request once, run the
+ * fan-out, apply the expectations, hand the results to the sink chosen
+ * (table, --json, --jsonl, --senders, --nagios), audit, and return the
+ * run's exit code.
  */
 #include <sys/resource.h>
 
@@ -37,6 +39,167 @@ void
 action_spec_release(struct action_spec *spec)
 {
 	wire_writer_release(&spec->args);
+	expect_release(spec);
+	if (spec->registry != NULL)
+		ddl_registry_free(spec->registry);
+	spec->registry = NULL;
+}
+
+/* "unknown agent" with the agents there are. */
+static void
+action_unknown_agent(const char *who, struct ddl_registry *reg,
+    const char *agent)
+{
+	struct strbuf	  sb = STRBUF_INIT;
+	char		**names;
+	size_t		  n, i;
+
+	names = ddl_registry_names(reg, &n);
+	for (i = 0; i < n; i++) {
+		strbuf_addf(&sb, "%s%s", i == 0 ? "" : ", ", names[i]);
+		free(names[i]);
+	}
+	free(names);
+	log_warnx("%s: unknown agent '%s' (known: %s)", who, agent,
+	    n == 0 ? "none, no DDL found" : sb.buf);
+	strbuf_release(&sb);
+}
+
+/* "has no action" with the actions there are. */
+static void
+action_unknown_action(const char *who, const struct ddl *d,
+    const char *action)
+{
+	struct strbuf	sb = STRBUF_INIT;
+	size_t		i;
+
+	for (i = 0; i < d->nactions; i++)
+		strbuf_addf(&sb, "%s%s", i == 0 ? "" : ", ",
+		    d->actions[i].name);
+	log_warnx("%s: agent '%s' has no action '%s' (actions: %s)", who,
+	    d->name, action, sb.len > 0 ? sb.buf : "none");
+	strbuf_release(&sb);
+}
+
+/* Describe agent.action from the DDL registry and check its arguments. */
+int
+action_spec_load(struct action_spec *spec, const char *who,
+    const char *agent, const char *action, int argc, char **argv)
+{
+	struct ddl_registry	*reg;
+	const struct ddl	*d;
+	const struct ddl_action	*a;
+	char			*cause = NULL;
+
+	action_spec_init(spec, agent, action);
+	spec->registry = reg = ddl_registry_default();
+	switch (ddl_registry_find(reg, agent, &d, &cause)) {
+	case -1:
+		log_warnx("%s: %s", who, cause);
+		free(cause);
+		return (-1);
+	case 1:
+		action_unknown_agent(who, reg, agent);
+		return (-1);
+	}
+	if ((a = ddl_action(d, action)) == NULL) {
+		action_unknown_action(who, d, action);
+		return (-1);
+	}
+	spec->agent = d->name;
+	spec->action = a->name;
+	spec->ddl = d;
+	spec->ddl_action = a;
+	spec->timeout = d->timeout > 0 ? d->timeout : 60;
+	spec->display = a->display;
+	if (ddl_args(d, a, argc, argv, &spec->args, &cause) != 0) {
+		log_warnx("%s: %s", who, cause);
+		free(cause);
+		return (-1);
+	}
+	return (0);
+}
+
+/*
+ * The typed front-ends' words as the generic caller's: "NAME" given for
+ * an input becomes "input=NAME" before the KEY=VALUE words that follow.
+ * A new array of argc + 1 words, the first allocated: free it and the
+ * array with action_words_free().
+ */
+char **
+action_words(const char *input, const char *value, int argc, char **argv)
+{
+	char	**words;
+	int	  i;
+
+	words = xcalloc(argc + 2, sizeof *words);
+	xasprintf(&words[0], "%s=%s", input, value);
+	for (i = 0; i < argc; i++)
+		words[i + 1] = argv[i];
+	return (words);
+}
+
+void
+action_words_free(char **words)
+{
+	if (words != NULL)
+		free(words[0]);
+	free(words);
+}
+
+/*
+ * Actions that change hosts: run against a whole inventory they ask first
+ * (DESIGN section 2). Choria's DDL has no word for this, so it is a list.
+ */
+int
+action_changing(const char *agent, const char *action)
+{
+	static const char	*changing[] = {
+		"install", "uninstall", "purge", "update", "start", "stop",
+		"restart", "runonce", "enable", "disable", NULL
+	};
+	size_t			 i;
+
+	if (strcmp(agent, "rpcutil") == 0 || strcmp(agent, "shell") == 0)
+		return (0);
+	for (i = 0; changing[i] != NULL; i++) {
+		if (strcmp(changing[i], action) == 0)
+			return (1);
+	}
+	return (0);
+}
+
+/*
+ * A changing action against the whole inventory (no -w, no filter): ask
+ * on a terminal, refuse elsewhere, unless --yes. 0 to go on.
+ */
+static int
+action_confirm(struct cmd_ctx *ctx, const struct action_spec *spec,
+    size_t n)
+{
+	char	 answer[16];
+	FILE	*tty;
+	int	 ok;
+
+	if (ctx->yes || ctx->sel.have_w || ctx->dry_run ||
+	    !action_changing(spec->agent, spec->action))
+		return (0);
+	if (!isatty(STDIN_FILENO) || !isatty(STDERR_FILENO) ||
+	    (tty = fopen("/dev/tty", "r+")) == NULL) {
+		log_warnx("%s %s would change all %zu host%s of the inventory;"
+		    " select hosts with -w, or confirm with --yes",
+		    spec->agent, spec->action, n, n == 1 ? "" : "s");
+		return (-1);
+	}
+	fprintf(tty, "Run %s %s on all %zu host%s of the inventory? [y/N] ",
+	    spec->agent, spec->action, n, n == 1 ? "" : "s");
+	fflush(tty);
+	ok = fgets(answer, sizeof answer, tty) != NULL &&
+	    (answer[0] == 'y' || answer[0] == 'Y');
+	fclose(tty);
+	if (!ok)
+		log_warnx("not confirmed; nothing was run");
+	return (ok ? 0 : -1);
 }
 
 /* Parse a --display value. */
@@ -98,14 +261,21 @@ action_ssh_config(struct cmd_ctx *ctx, int *must_exist)
 	return (path);
 }
 
-/* --jsonl: a line per host as it finishes. */
+/* What a host's end passes through before the sink sees it. */
+struct action_done {
+	const struct action_spec	*spec;
+	const struct sink		*sink;
+};
+
+/* A host finished: its expectations, then the sink's line (--jsonl). */
 static void
-action_jsonl_cb(struct host *h)
+action_host_done(struct host *h, void *arg)
 {
-	errno = 0;
-	json_write_host(stdout, h);
-	/* A failed write is kept for the end; the run goes on. */
-	ui_output_error();
+	struct action_done	*done = arg;
+
+	expect_host(h, done->spec);
+	if (done->sink->host_done != NULL)
+		done->sink->host_done(h);
 }
 
 /* Print what would be done, send nothing. */
@@ -148,6 +318,8 @@ action_run(struct cmd_ctx *ctx, struct action_spec *spec)
 	struct hostlist		 targets = HOSTLIST_INIT;
 	struct proto_request	 req;
 	struct run		*r = NULL;
+	struct action_done	 done;
+	const struct sink	*sink = sink_choose(ctx);
 	enum display_mode	 mode = spec->display;
 	const char		*args;
 	char			*cause = NULL, *path = NULL, *caller = NULL;
@@ -158,6 +330,12 @@ action_run(struct cmd_ctx *ctx, struct action_spec *spec)
 		log_warnx("--display must be ok, failed, all or none, not"
 		    " '%s'", ctx->display);
 		goto out;
+	}
+	for (i = 0; i < ctx->nexpect; i++) {
+		if (expect_add(spec, ctx->expect[i], &cause) != 0) {
+			log_warnx("%s", cause);
+			goto out;
+		}
 	}
 	if (selection_resolve(&ctx->sel, ctx->config.inventory, &targets,
 	    &cause) != 0) {
@@ -203,9 +381,12 @@ action_run(struct cmd_ctx *ctx, struct action_spec *spec)
 
 	if (targets.n == 0) {
 		log_warnx("no host matched the selection");
-		code = EXIT_NO_MATCH;
+		code = sink->exit_code != NULL ?
+		    sink->exit_code(r, EXIT_NO_MATCH) : EXIT_NO_MATCH;
 		goto out;
 	}
+	if (action_confirm(ctx, spec, targets.n) != 0)
+		goto out;
 	if (ctx->dry_run) {
 		action_dry_run(r, spec);
 		code = EXIT_ALL_OK;
@@ -227,28 +408,22 @@ action_run(struct cmd_ctx *ctx, struct action_spec *spec)
 	req.args_len = argslen;
 	proto_request_pack(&r->request, &req);
 
-	if (ctx->jsonl)
-		r->host_done_cb = action_jsonl_cb;
+	done.spec = spec;
+	done.sink = sink;
+	r->host_done_cb = action_host_done;
+	r->host_done_arg = &done;
 	if (fanout_run(r, &cause) != 0) {
 		log_warnx("%s", cause);
 		goto out;
 	}
 
+	/* The run's outcome first; the sink only writes it out. */
+	expect_apply(r, spec);
+	code = run_exit_code(r);
+	if (sink->exit_code != NULL)
+		code = sink->exit_code(r, code);
 	errno = 0;
-	if (ctx->jsonl)
-		json_write_summary_line(stdout, r);
-	else if (ctx->json)
-		json_write_run(stdout, r, spec, ctx);
-	else if (ctx->senders) {
-		for (i = 0; i < r->nhosts; i++) {
-			if (r->hosts[i]->result.status == RESULT_OK)
-				printf("%s\n", r->hosts[i]->name);
-		}
-	} else {
-		render_results(stdout, r, spec, mode);
-		render_summary(stdout, r, spec);
-	}
-	code = r->interrupted ? EXIT_INTERRUPTED : render_exit_code(r);
+	sink->finish(stdout, r, spec, ctx, mode);
 	/* Reported at exit (ui_output_exit()), after the audit line. */
 	if (ui_output_error() != 0)
 		code = EXIT_IOERR;

@@ -77,13 +77,13 @@ cmd_ping_exec(struct cmd_ctx *ctx, int argc, char **argv)
 		log_warnx("ping: unexpected argument '%s'", argv[0]);
 		return (EXIT_USAGE);
 	}
-	action_spec_init(&spec, "rpcutil", "ping");
-	spec.timeout = 10;
-	spec.display = DISPLAY_ALL;
-	spec.render_host = cmd_ping_host;
-	spec.render_summary = cmd_ping_summary;
-	wire_put_map(&spec.args, 0);
-	code = action_run(ctx, &spec);
+	code = EXIT_USAGE;
+	if (action_spec_load(&spec, "ping", "rpcutil", "ping", 0,
+	    NULL) == 0) {
+		spec.render_host = cmd_ping_host;
+		spec.render_summary = cmd_ping_summary;
+		code = action_run(ctx, &spec);
+	}
 	action_spec_release(&spec);
 	return (code);
 }

@@ -381,9 +381,10 @@ cmd_shell_summary(FILE *f, struct run *r)
 static int
 cmd_shell_exec(struct cmd_ctx *ctx, int argc, char **argv)
 {
-	struct action_spec	spec;
-	struct strbuf		cmd = STRBUF_INIT;
-	int			code, i;
+	struct action_spec	 spec;
+	struct strbuf		 cmd = STRBUF_INIT;
+	char			*arg;
+	int			 code = EXIT_USAGE, i;
 
 	/* Several words are joined with spaces, as ssh and pdsh do. */
 	for (i = 0; i < argc; i++) {
@@ -396,20 +397,15 @@ cmd_shell_exec(struct cmd_ctx *ctx, int argc, char **argv)
 		strbuf_release(&cmd);
 		return (EXIT_USAGE);
 	}
-	if (cmd.len > 65536) {
-		log_warnx("shell: the command is longer than 64 KiB");
-		strbuf_release(&cmd);
-		return (EXIT_USAGE);
+	/* The shell DDL's rules (its length) apply, as to rpc shell run. */
+	xasprintf(&arg, "command=%s", cmd.buf);
+	if (action_spec_load(&spec, "shell", "shell", "run", 1, &arg) == 0) {
+		spec.render_results = cmd_shell_results;
+		spec.render_summary = cmd_shell_summary;
+		code = action_run(ctx, &spec);
 	}
-	action_spec_init(&spec, "shell", "run");
-	spec.timeout = 60;
-	spec.display = DISPLAY_ALL;
-	spec.render_results = cmd_shell_results;
-	spec.render_summary = cmd_shell_summary;
-	wire_put_map(&spec.args, 1);
-	wire_put_kstr(&spec.args, "command", cmd.buf);
-	code = action_run(ctx, &spec);
 	action_spec_release(&spec);
+	free(arg);
 	strbuf_release(&cmd);
 	return (code);
 }

@@ -361,8 +361,11 @@ ddl_parse_aggregate(struct ddl_parse *p, const char *action, size_t idx,
 	}
 	ag->output = xstrdup(json_string_value(json_array_get(args, 0)));
 	v = json_array_get(args, 1);
-	if (json_is_object(v) && ddl_get_str(p, v, "format", where, 0,
-	    &ag->format) != 0)
+	/* boolean_summary names its true and false: {"true": "on", ...}. */
+	if (json_is_object(v) && (ddl_get_str(p, v, "format", where, 0,
+	    &ag->format) != 0 || ddl_get_str(p, v, "true", where, 0,
+	    &ag->true_label) != 0 || ddl_get_str(p, v, "false", where, 0,
+	    &ag->false_label) != 0))
 		goto out;
 	r = 0;
 out:
@@ -622,6 +625,8 @@ ddl_free(struct ddl *d)
 			free(a->aggregates[j].function);
 			free(a->aggregates[j].output);
 			free(a->aggregates[j].format);
+			free(a->aggregates[j].true_label);
+			free(a->aggregates[j].false_label);
 		}
 		free(a->inputs);
 		free(a->outputs);

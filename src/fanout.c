@@ -119,8 +119,8 @@ fanout_elapsed_ms(const struct run *r)
 }
 
 /*
- * Hand finished hosts to host_done_cb (--jsonl), once each, outside any
- * I/O callback.
+ * Hand finished hosts to host_done_cb (expectations, --jsonl), once each,
+ * outside any I/O callback.
  */
 static void
 fanout_report(struct run *r)
@@ -135,7 +135,7 @@ fanout_report(struct run *r)
 		if (!h->reported &&
 		    (h->state == HOST_DONE || h->state == HOST_FAILED)) {
 			h->reported = 1;
-			r->host_done_cb(h);
+			r->host_done_cb(h, r->host_done_arg);
 		}
 	}
 }
@@ -353,4 +353,24 @@ fanout_run(struct run *r, char **cause)
 	event_free(r->kick);
 		r->tick = r->sigint = r->sigterm = NULL;
 	return (0);
+}
+
+/* The exit code of a finished run (DESIGN section 1). */
+int
+run_exit_code(struct run *r)
+{
+	size_t	i;
+	int	code = EXIT_ALL_OK;
+
+	if (r->interrupted)
+		return (EXIT_INTERRUPTED);
+	if (r->nhosts == 0)
+		return (EXIT_NO_MATCH);
+	for (i = 0; i < r->nhosts; i++) {
+		if (result_status_unanswered(r->hosts[i]->result.status))
+			return (EXIT_NO_ANSWER);
+		if (r->hosts[i]->result.status == RESULT_FAILED)
+			code = EXIT_FAILED;
+	}
+	return (code);
 }

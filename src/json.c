@@ -158,9 +158,12 @@ json_host(const struct host *h)
 	return (j);
 }
 
-/* The summary object: targeted, answered, a count per status. */
+/*
+ * The summary object: targeted, answered, a count per status, the
+ * aggregates the DDL declares, and the run's exit code.
+ */
 static json_t *
-json_summary(struct run *r)
+json_summary(struct run *r, const struct action_spec *spec)
 {
 	size_t			 counts[RESULT_NSTATUS] = { 0 };
 	size_t			 i;
@@ -176,8 +179,9 @@ json_summary(struct run *r)
 	for (s = RESULT_OK; s < RESULT_NSTATUS; s++)
 		json_object_set_new(j, result_status_name(s),
 		    json_integer(counts[s]));
-	json_object_set_new(j, "exit_code", json_integer(r->interrupted ?
-	    EXIT_INTERRUPTED : render_exit_code(r)));
+	json_object_set_new(j, "aggregates", aggregate_json(r,
+	    spec->ddl_action));
+	json_object_set_new(j, "exit_code", json_integer(run_exit_code(r)));
 	return (j);
 }
 
@@ -233,7 +237,7 @@ json_write_run(FILE *f, struct run *r, const struct action_spec *spec,
 	for (i = 0; i < r->nhosts; i++)
 		json_array_append_new(results, json_host(r->hosts[i]));
 	json_object_set_new(doc, "results", results);
-	json_object_set_new(doc, "summary", json_summary(r));
+	json_object_set_new(doc, "summary", json_summary(r, spec));
 	stats = json_object();
 	json_object_set_new(stats, "elapsed_ms",
 	    json_integer(fanout_elapsed_ms(r)));
@@ -255,11 +259,12 @@ json_write_host(FILE *f, const struct host *h)
 
 /* The last --jsonl line. */
 void
-json_write_summary_line(FILE *f, struct run *r)
+json_write_summary_line(FILE *f, struct run *r,
+    const struct action_spec *spec)
 {
 	json_t	*j;
 
 	j = json_object();
-	json_object_set_new(j, "summary", json_summary(r));
+	json_object_set_new(j, "summary", json_summary(r, spec));
 	json_emit(f, j, JSON_COMPACT | JSON_PRESERVE_ORDER);
 }

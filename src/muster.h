@@ -509,8 +509,9 @@ struct run {
 	int			  dirty;	/* progress needs a redraw */
 	struct timeval		  start;
 	struct timeval		  end;
-	/* Called as each host finishes (--jsonl). */
-	void			(*host_done_cb)(struct host *);
+	/* Called as each host finishes, outside I/O callbacks. */
+	void			(*host_done_cb)(struct host *, void *);
+	void			 *host_done_arg;
 };
 struct run	*run_new(void);
 void		 run_free(struct run *);
@@ -523,6 +524,11 @@ void		 fanout_host_heard(struct host *, int64_t);
 void		 fanout_host_done(struct host *);
 /* Milliseconds since the run started. */
 int64_t		 fanout_elapsed_ms(const struct run *);
+/*
+ * The exit code of a finished run (DESIGN section 1): the run's outcome,
+ * whatever the output; a sink may map it (--nagios).
+ */
+int		 run_exit_code(struct run *);
 
 /* ui.c */
 /* Terminal output: colours from terminfo and the progress bar. */
@@ -619,6 +625,10 @@ void	 cmd_usage(const struct cmd_entry *, int);
 /* Print the list of commands (muster help). */
 void	 cmd_list(FILE *);
 
+struct ddl;
+struct ddl_action;
+struct ddl_registry;
+struct expect;
 /* A request to run and what to do with its results. */
 enum display_mode {
 	DISPLAY_FAILED,		/* hosts that need attention */
@@ -632,6 +642,13 @@ struct action_spec {
 	struct wire_writer args;	/* packed map */
 	int		 timeout;	/* default, seconds */
 	enum display_mode display;
+	/* The action's description, when it came from the DDL registry. */
+	struct ddl_registry	*registry;	/* owned */
+	const struct ddl	*ddl;
+	const struct ddl_action	*ddl_action;
+	/* What replies must hold (--expect, service states). */
+	struct expect	*expects;
+	size_t		 nexpects;
 	/* Per-host detail under the host name; NULL prints the data map. */
 	void		(*render_host)(FILE *, const struct host *);
 	/* Extra summary lines; NULL for none. */
@@ -645,6 +662,21 @@ struct action_spec {
 
 /* action.c */
 void	 action_spec_init(struct action_spec *, const char *, const char *);
+/*
+ * A spec for agent.action from the DDL registry: timeout, display policy
+ * and description from the DDL, the KEY=VALUE arguments checked and typed.
+ * -1 after logging one line prefixed by who ("rpc: ...").
+ */
+int	 action_spec_load(struct action_spec *, const char *, const char *,
+	     const char *, int, char **);
+/*
+ * Front-ends' positional word as an input: "input=value" then argv (argc
+ * + 1 words). Free with action_words_free().
+ */
+char	**action_words(const char *, const char *, int, char **);
+void	 action_words_free(char **);
+/* Is it an action that changes hosts (install, restart...)? */
+int	 action_changing(const char *, const char *);
 void	 action_spec_release(struct action_spec *);
 /* Parse --display; -1 if unknown. */
 int	 action_display(const char *, enum display_mode *);
@@ -705,7 +737,9 @@ struct ddl_output {
 struct ddl_aggregate {
 	char			*function;	/* summary, average, ... */
 	char			*output;
-	char			*format;	/* or NULL */
+	char			*format;	/* or NULL; never used */
+	char			*true_label;	/* boolean_summary, or NULL */
+	char			*false_label;
 };
 struct ddl_action {
 	char			*name;
@@ -774,6 +808,80 @@ extern const struct cmd_entry cmd_find_entry;
 extern const struct cmd_entry cmd_help_entry;
 extern const struct cmd_entry cmd_agents_entry;
 extern const struct cmd_entry cmd_doc_entry;
+extern const struct cmd_entry cmd_package_entry;
+extern const struct cmd_entry cmd_service_entry;
+extern const struct cmd_entry cmd_nrpe_entry;
+
+/* distribution.c */
+/* Hosts spread over the values of one field, most common value first. */
+struct dist_value {
+	char		*value;
+	struct hostlist	 hosts;
+	int		 minority;	/* not the first, held by <= half */
+};
+struct dist {
+	struct dist_value	*v;
+	size_t			 n;
+	size_t			 total;		/* hosts counted */
+};
+void	 dist_build(struct dist *, struct run *,
+	     char *(*)(const struct host *, void *), void *);
+void	 dist_release(struct dist *);
+
+/* aggregate.c */
+/* The DDL's aggregates of an action over a run's replies. */
+void	 aggregate_render(FILE *, struct run *, const struct ddl_action *);
+struct json_t *aggregate_json(struct run *, const struct ddl_action *);
+
+/* expect.c */
+/*
+ * FIELD=VALUE that every OK reply must hold, typed by the action's DDL
+ * output; a host whose reply differs is failed, naming field, expected
+ * and actual value.
+ */
+enum expect_type {
+	EXPECT_STRING,
+	EXPECT_INTEGER,
+	EXPECT_NUMBER,
+	EXPECT_BOOLEAN,
+};
+struct expect {
+	char		*field;
+	char		*text;		/* the value as given */
+	enum expect_type type;
+	int64_t		 integer;
+	double		 number;
+	int		 boolean;
+};
+/* Add one; -1 with *cause (no such output, a value not of its type). */
+int	 expect_add(struct action_spec *, const char *, char **);
+void	 expect_release(struct action_spec *);
+/* Fail the host if it is OK but its reply differs. */
+void	 expect_host(struct host *, const struct action_spec *);
+/* The same for every host of the run. */
+void	 expect_apply(struct run *, const struct action_spec *);
+
+/* sink.c */
+/*
+ * Where a run's results go, chosen once from the options: the table, one
+ * --json document, --jsonl lines, --senders names, or a --nagios line.
+ */
+struct sink {
+	const char	*name;
+	/* As each host finishes; NULL for nothing. */
+	void		 (*host_done)(struct host *);
+	/* Once the run is over (expectations applied). */
+	void		 (*finish)(FILE *, struct run *,
+			     const struct action_spec *,
+			     const struct cmd_ctx *, enum display_mode);
+	/* The exit code, given the run's; NULL keeps the run's. */
+	int		 (*exit_code)(struct run *, int);
+};
+const struct sink *sink_choose(const struct cmd_ctx *);
+
+/* nagios.c */
+/* --nagios: one plugin line over the hosts' check states. */
+extern const struct sink sink_nagios;
 
 /* render.c */
 /* The per-host table and the summary block, from the results. */
@@ -782,6 +890,10 @@ void	 render_results(FILE *, struct run *, const struct action_spec *,
 void	 render_summary(FILE *, struct run *, const struct action_spec *);
 /* Print a decoded value on one line (strings as they are). */
 void	 render_value(FILE *, const msgpack_object *);
+/* The same as a new string, sanitised for a terminal. */
+char	*render_value_string(const msgpack_object *);
+/* A distribution line: "Label: 7 * a, 1 * b node3", minorities marked. */
+void	 render_dist(FILE *, const char *, const struct dist *);
 /*
  * A value distribution over the hosts that answered, "48 * 0, 2 * 1":
  * value() gives a host's value as a new string (NULL: not counted).
@@ -791,15 +903,15 @@ void	 render_distribution(FILE *, const char *, struct run *,
 	     char *(*)(const struct host *));
 /* Hosts with a status, folded: "node[0003-0005]". New string. */
 char	*render_fold_status(struct run *, enum result_status);
-/* The exit code of a finished run. */
-int	 render_exit_code(struct run *);
+
 
 /* json.c */
 /* The --json document, --jsonl lines and --senders. */
 void	 json_write_run(FILE *, struct run *, const struct action_spec *,
 	     const struct cmd_ctx *);
 void	 json_write_host(FILE *, const struct host *);
-void	 json_write_summary_line(FILE *, struct run *);
+void	 json_write_summary_line(FILE *, struct run *,
+	     const struct action_spec *);
 /* A decoded msgpack value as a new jansson value. */
 struct json_t	*json_from_wire(const msgpack_object *);
 /* Bytes as a JSON string, invalid UTF-8 replaced by U+FFFD. */

@@ -101,6 +101,22 @@ render_value(FILE *f, const msgpack_object *o)
 	}
 }
 
+/* A decoded value on one line, as a new string. */
+char *
+render_value_string(const msgpack_object *o)
+{
+	char	*buf = NULL;
+	size_t	 len = 0;
+	FILE	*f;
+
+	if ((f = open_memstream(&buf, &len)) == NULL)
+		fatal("open_memstream");
+	render_value(f, o);
+	if (fclose(f) != 0)
+		fatal("open_memstream");
+	return (buf);
+}
+
 /* Write text with every line after the first indented to the column. */
 static void
 render_indented(FILE *f, enum ui_color c, const char *text, size_t len,
@@ -147,32 +163,89 @@ render_map_lines(FILE *f, const msgpack_object *m, int col)
 	}
 }
 
-/* The data map as "key: value" lines under the host. */
+/* One "Label: value" line, the label right-aligned to width w. */
 static void
-render_data(FILE *f, const struct host *h, int col)
+render_field(FILE *f, const char *label, const msgpack_object *v, int col,
+    size_t w)
+{
+	const char	*s;
+	size_t		 len = strlen(label), slen;
+
+	fprintf(f, "%*s%*s", col, "", (int)(w > len ? w - len : 0), "");
+	ui_write(f, UI_NONE, label, len);
+	fputs(": ", f);
+	if (wire_type(v) == WIRE_MAP && wire_len(v) > 0)
+		render_map_lines(f, v, col + (int)w + 2);
+	else if (wire_str(v, &s, &slen) == 0 && slen > 0 &&
+	    memchr(s, '\n', slen) != NULL) {
+		/* Tool output: every line under the first, indented. */
+		if (s[slen - 1] == '\n')
+			slen--;
+		render_indented(f, UI_NONE, s, slen, col + (int)w + 2);
+	} else {
+		render_value(f, v);
+		fputc('\n', f);
+	}
+}
+
+/* The label of a reply key: the DDL's display_as, else the key. */
+static char *
+render_label(const struct ddl_action *a, const char *k, size_t klen,
+    int *declared)
+{
+	size_t	i;
+
+	*declared = 0;
+	for (i = 0; a != NULL && i < a->noutputs; i++) {
+		if (strlen(a->outputs[i].name) != klen ||
+		    memcmp(a->outputs[i].name, k, klen) != 0)
+			continue;
+		*declared = 1;
+		if (a->outputs[i].display_as != NULL)
+			return (xstrdup(a->outputs[i].display_as));
+		break;
+	}
+	return (xstrndup(k, klen));
+}
+
+/*
+ * The data map as "Label: value" lines under the host: the DDL's outputs
+ * first, in its order and by their display_as, then anything else the
+ * agent sent, by its key.
+ */
+static void
+render_data(FILE *f, const struct host *h, int col,
+    const struct ddl_action *a)
 {
 	const msgpack_object	*data = h->result.reply.data, *v;
 	const char		*k;
+	char			*label;
 	size_t			 i, klen, w = 0;
+	int			 declared;
 
 	if (!h->result.have_reply || data == NULL)
 		return;
 	for (i = 0; i < wire_len(data); i++) {
-		if (wire_map_at(data, i, &k, &klen, &v) == 0 && klen > w)
-			w = klen;
+		if (wire_map_at(data, i, &k, &klen, &v) != 0)
+			continue;
+		label = render_label(a, k, klen, &declared);
+		if (strlen(label) > w)
+			w = strlen(label);
+		free(label);
+	}
+	for (i = 0; a != NULL && i < a->noutputs; i++) {
+		if ((v = result_data(&h->result, a->outputs[i].name)) == NULL)
+			continue;
+		render_field(f, a->outputs[i].display_as != NULL ?
+		    a->outputs[i].display_as : a->outputs[i].name, v, col, w);
 	}
 	for (i = 0; i < wire_len(data); i++) {
 		if (wire_map_at(data, i, &k, &klen, &v) != 0)
 			continue;
-		fprintf(f, "%*s%*s", col, "", (int)(w - klen), "");
-		ui_write(f, UI_NONE, k, klen);
-		fputs(": ", f);
-		if (wire_type(v) == WIRE_MAP && wire_len(v) > 0)
-			render_map_lines(f, v, col + (int)w + 2);
-		else {
-			render_value(f, v);
-			fputc('\n', f);
-		}
+		label = render_label(a, k, klen, &declared);
+		if (!declared)
+			render_field(f, label, v, col, w);
+		free(label);
 	}
 }
 
@@ -272,7 +345,7 @@ render_results(FILE *f, struct run *r, const struct action_spec *spec,
 		if (h->result.status == RESULT_OK && spec->render_host == NULL) {
 			/* The data lines follow under the name. */
 			fprintf(f, "%s\n", h->name);
-			render_data(f, h, col);
+			render_data(f, h, col, spec->ddl_action);
 			render_sender(f, h, col);
 			shown++;
 			continue;
@@ -294,7 +367,10 @@ render_results(FILE *f, struct run *r, const struct action_spec *spec,
 			    h->result.status == RESULT_FAILED) {
 				fprintf(f, "%*s", col, "");
 				spec->render_host(f, h);
-			}
+			} else if (h->result.have_reply &&
+			    mode == DISPLAY_ALL && spec->ddl_action != NULL &&
+			    h->result.status == RESULT_FAILED)
+				render_data(f, h, col, spec->ddl_action);
 		}
 		render_sender(f, h, col);
 		shown++;
@@ -388,41 +464,44 @@ render_summary(FILE *f, struct run *r, const struct action_spec *spec)
 	}
 	if (spec->render_summary != NULL)
 		spec->render_summary(f, r);
+	aggregate_render(f, r, spec->ddl_action);
 	fprintf(f, "%16s: %.2f s\n", "Elapsed Time",
 	    fanout_elapsed_ms(r) / 1000.0);
 }
 
-/* The exit code of a finished run (DESIGN section 1). */
-int
-render_exit_code(struct run *r)
+/* A distribution line, minorities highlighted with their hosts. */
+void
+render_dist(FILE *f, const char *label, const struct dist *d)
 {
-	size_t	i;
-	int	code = EXIT_ALL_OK;
+	char	*hosts;
+	size_t	 j;
 
-	if (r->nhosts == 0)
-		return (EXIT_NO_MATCH);
-	for (i = 0; i < r->nhosts; i++) {
-		if (result_status_unanswered(r->hosts[i]->result.status))
-			return (EXIT_NO_ANSWER);
-		if (r->hosts[i]->result.status == RESULT_FAILED)
-			code = EXIT_FAILED;
+	if (d->n == 0)
+		return;
+	fprintf(f, "%16s: ", label);
+	for (j = 0; j < d->n; j++) {
+		if (j > 0)
+			fputs(", ", f);
+		if (d->v[j].minority) {
+			hosts = hostlist_fold(d->v[j].hosts.hosts,
+			    d->v[j].hosts.n);
+			ui_fprintf(f, UI_YELLOW, "%zu * %s %s",
+			    d->v[j].hosts.n, d->v[j].value, hosts);
+			free(hosts);
+		} else
+			ui_fprintf(f, UI_NONE, "%zu * %s", d->v[j].hosts.n,
+			    d->v[j].value);
 	}
-	return (code);
+	fputc('\n', f);
 }
 
-struct render_value_count {
-	char		*value;
-	struct hostlist	 hosts;
-};
-
-static int
-render_value_count_cmp(const void *a, const void *b)
+/* render_distribution()'s value function, through dist_build()'s. */
+static char *
+render_distribution_value(const struct host *h, void *arg)
 {
-	const struct render_value_count	*va = a, *vb = b;
+	char	*(**value)(const struct host *) = arg;
 
-	if (va->hosts.n != vb->hosts.n)
-		return (va->hosts.n > vb->hosts.n ? -1 : 1);
-	return (strcmp(va->value, vb->value));
+	return ((*value)(h));
 }
 
 /* A value distribution line with minorities highlighted. */
@@ -430,50 +509,9 @@ void
 render_distribution(FILE *f, const char *label, struct run *r,
     char *(*value)(const struct host *))
 {
-	struct render_value_count	*v = NULL;
-	size_t				 nv = 0, i, j, total = 0;
-	char				*s, *hosts;
-	int				 minority;
+	struct dist	d;
 
-	for (i = 0; i < r->nhosts; i++) {
-		if ((s = value(r->hosts[i])) == NULL)
-			continue;
-		total++;
-		for (j = 0; j < nv; j++) {
-			if (strcmp(v[j].value, s) == 0)
-				break;
-		}
-		if (j == nv) {
-			v = xreallocarray(v, nv + 1, sizeof *v);
-			v[nv].value = s;
-			hostlist_init(&v[nv].hosts);
-			nv++;
-		} else
-			free(s);
-		hostlist_add(&v[j].hosts, r->hosts[i]->name);
-	}
-	if (nv == 0)
-		return;
-	qsort(v, nv, sizeof *v, render_value_count_cmp);
-	fprintf(f, "%16s: ", label);
-	for (j = 0; j < nv; j++) {
-		if (j > 0)
-			fputs(", ", f);
-		/* Not the most common value, and held by under half. */
-		minority = j > 0 && v[j].hosts.n * 2 <= total;
-		if (minority) {
-			hosts = hostlist_fold(v[j].hosts.hosts, v[j].hosts.n);
-			ui_fprintf(f, UI_YELLOW, "%zu * %s %s", v[j].hosts.n,
-			    v[j].value, hosts);
-			free(hosts);
-		} else
-			ui_fprintf(f, UI_NONE, "%zu * %s", v[j].hosts.n,
-			    v[j].value);
-	}
-	fputc('\n', f);
-	for (j = 0; j < nv; j++) {
-		free(v[j].value);
-		hostlist_release(&v[j].hosts);
-	}
-	free(v);
+	dist_build(&d, r, render_distribution_value, &value);
+	render_dist(f, label, &d);
+	dist_release(&d);
 }

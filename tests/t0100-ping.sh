@@ -55,9 +55,9 @@ test_expect_success 'the inventory selects hosts without -w' '
 	    jq -e ".selection.inventory == \"$TRASH/inv\""
 '
 
-test_expect_success 'rpc rpcutil inventory --display all shows facts and classes' '
+test_expect_success 'rpc rpcutil inventory --display all shows facts and classes under their DDL labels' '
 	fleet_muster -w node0004 rpc rpcutil inventory --display all >out &&
-	test_grep "identity: node0004" out &&
+	test_grep "Identity: node0004" out &&
 	test_grep "role=db" out &&
 	test_grep "role::db" out &&
 	test_grep "os.family=debian" out

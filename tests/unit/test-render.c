@@ -112,7 +112,7 @@ test_summary_classes(void **state)
 	assert_non_null(strstr(out, "Unreachable: 2   node[0003-0004]\n"));
 	assert_non_null(strstr(out, "---- package install summary ----"));
 	assert_non_null(strstr(out, "Elapsed Time: "));
-	assert_int_equal(render_exit_code(r), EXIT_NO_ANSWER);
+	assert_int_equal(run_exit_code(r), EXIT_NO_ANSWER);
 	free(out);
 
 	out = test_render(r, &spec, DISPLAY_ALL);
@@ -130,19 +130,19 @@ test_exit_codes(void **state)
 
 	(void)state;
 	r = test_run(0);
-	assert_int_equal(render_exit_code(r), EXIT_NO_MATCH);
+	assert_int_equal(run_exit_code(r), EXIT_NO_MATCH);
 	run_free(r);
 
 	r = test_run(2);
 	test_reply(r->hosts[0], 0, "OK", 0, "");
 	test_reply(r->hosts[1], 0, "OK", 0, "");
-	assert_int_equal(render_exit_code(r), EXIT_ALL_OK);
+	assert_int_equal(run_exit_code(r), EXIT_ALL_OK);
 	result_release(&r->hosts[1]->result);
 	test_reply(r->hosts[1], 1, "Request Aborted", 1, "");
-	assert_int_equal(render_exit_code(r), EXIT_FAILED);
+	assert_int_equal(run_exit_code(r), EXIT_FAILED);
 	result_release(&r->hosts[0]->result);
 	result_set_error(&r->hosts[0]->result, RESULT_CANCELLED, "x");
-	assert_int_equal(render_exit_code(r), EXIT_NO_ANSWER);
+	assert_int_equal(run_exit_code(r), EXIT_NO_ANSWER);
 	run_free(r);
 }
 
@@ -189,7 +189,7 @@ test_bad_reply_is_agent(void **state)
 	result_release(&r->hosts[0]->result);
 	result_set_reply(r->hosts[0], "\x92\x01", 2);
 	assert_int_equal(r->hosts[0]->result.status, RESULT_AGENT);
-	assert_int_equal(render_exit_code(r), EXIT_NO_ANSWER);
+	assert_int_equal(run_exit_code(r), EXIT_NO_ANSWER);
 	run_free(r);
 }
 
