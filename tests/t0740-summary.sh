@@ -109,6 +109,18 @@ test_expect_success 'with -w, or --yes, it runs' '
 	jq -e ".summary.targeted == $FLEET_N and .summary.failed == $FLEET_N" out.json
 '
 
+test_expect_success 'on a terminal it asks; no runs nothing, y runs' '
+	before=$(cat "$FLEET_DIR"/hosts/node*/audit.log 2>/dev/null | wc -l) &&
+	cmd="env MUSTER_DDL_PATH=$TRASH/ddl $MUSTER --ssh-config $FLEET_DIR/ssh_config -i $FLEET_INVENTORY rpc fleetsvc restart --display none" &&
+	{ sleep 1; printf "n\r"; sleep 1; } | test_expect_code 64 script -qec "$cmd" /dev/null >out &&
+	test_grep "Run fleetsvc restart on all $FLEET_N hosts of the inventory? \[y/N\]" out &&
+	test_grep "not confirmed; nothing was run" out &&
+	after=$(cat "$FLEET_DIR"/hosts/node*/audit.log 2>/dev/null | wc -l) &&
+	test "$before" -eq "$after" &&
+	{ sleep 1; printf "y\r"; sleep 5; } | test_expect_code 2 script -qec "$cmd" /dev/null >out &&
+	test_grep "Failed: $FLEET_N " out
+'
+
 test_expect_success 'queries on the whole inventory never ask' '
 	"$MUSTER" --ssh-config "$FLEET_DIR/ssh_config" -i "$FLEET_INVENTORY" \
 	    rpc rpcutil ping --display none </dev/null >out
