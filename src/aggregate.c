@@ -42,7 +42,7 @@ aggregate_text(const struct host *h, void *arg)
 
 	if ((v = aggregate_field(h, ag->output)) == NULL)
 		return (NULL);
-	return (render_value_string(v));
+	return (value_string(v));
 }
 
 /* boolean_summary: true and false by their labels. */

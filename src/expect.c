@@ -161,7 +161,7 @@ expect_met(const struct expect *e, const msgpack_object *v)
 			return (len == strlen(e->text) &&
 			    memcmp(s, e->text, len) == 0);
 		/* An output of no declared type: compare as printed. */
-		text = render_value_string(v);
+		text = value_string(v);
 		same = strcmp(text, e->text) == 0;
 		free(text);
 		return (same);
@@ -186,7 +186,7 @@ expect_host(struct host *h, const struct action_spec *spec)
 		if (v != NULL && wire_type(v) != WIRE_NIL && expect_met(e, v))
 			continue;
 		got = v != NULL && wire_type(v) != WIRE_NIL ?
-		    render_value_string(v) : xstrdup("nothing");
+		    value_string(v) : xstrdup("nothing");
 		free(h->result.statusmsg);
 		xasprintf(&h->result.statusmsg, "expected %s=%s, got %s",
 		    e->field, e->text, got);

@@ -812,6 +812,12 @@ extern const struct cmd_entry cmd_package_entry;
 extern const struct cmd_entry cmd_service_entry;
 extern const struct cmd_entry cmd_nrpe_entry;
 
+/* value.c */
+/* Print a decoded value on one line (strings sanitised). */
+void	 value_print(FILE *, const msgpack_object *);
+/* The same as a new string. */
+char	*value_string(const msgpack_object *);
+
 /* distribution.c */
 /* Hosts spread over the values of one field, most common value first. */
 struct dist_value {
@@ -888,10 +894,6 @@ extern const struct sink sink_nagios;
 void	 render_results(FILE *, struct run *, const struct action_spec *,
 	     enum display_mode);
 void	 render_summary(FILE *, struct run *, const struct action_spec *);
-/* Print a decoded value on one line (strings as they are). */
-void	 render_value(FILE *, const msgpack_object *);
-/* The same as a new string, sanitised for a terminal. */
-char	*render_value_string(const msgpack_object *);
 /* A distribution line: "Label: 7 * a, 1 * b node3", minorities marked. */
 void	 render_dist(FILE *, const char *, const struct dist *);
 /*

@@ -95,7 +95,7 @@ nagios_finish(FILE *f, struct run *r, const struct action_spec *spec,
 		if (h->result.have_reply &&
 		    (v = result_data(&h->result, "output")) != NULL &&
 		    wire_type(v) == WIRE_STR && wire_len(v) > 0)
-			text = render_value_string(v);
+			text = value_string(v);
 		else if (h->result.have_reply)
 			text = xstrdup(h->result.statusmsg != NULL ?
 			    h->result.statusmsg : "");

@@ -46,77 +46,6 @@ render_color(enum result_status s)
 	}
 }
 
-/* Print a decoded value on one line. */
-void
-render_value(FILE *f, const msgpack_object *o)
-{
-	const char		*s, *k;
-	const msgpack_object	*v;
-	size_t			 len, i, klen;
-	int64_t			 n;
-	double			 d;
-	int			 b;
-
-	switch (wire_type(o)) {
-	case WIRE_NIL:
-		fputs("-", f);
-		break;
-	case WIRE_BOOL:
-		wire_bool(o, &b);
-		fputs(b ? "true" : "false", f);
-		break;
-	case WIRE_INT:
-		wire_int(o, &n);
-		fprintf(f, "%lld", (long long)n);
-		break;
-	case WIRE_DOUBLE:
-		wire_double(o, &d);
-		fprintf(f, "%g", d);
-		break;
-	case WIRE_STR:
-		wire_str(o, &s, &len);
-		ui_write(f, UI_NONE, s, len);
-		break;
-	case WIRE_ARRAY:
-		for (i = 0; i < wire_len(o); i++) {
-			if (i > 0)
-				fputs(", ", f);
-			render_value(f, wire_array_at(o, i));
-		}
-		break;
-	case WIRE_MAP:
-		for (i = 0; i < wire_len(o); i++) {
-			if (wire_map_at(o, i, &k, &klen, &v) != 0)
-				continue;
-			if (i > 0)
-				fputs(", ", f);
-			ui_write(f, UI_NONE, k, klen);
-			fputc('=', f);
-			render_value(f, v);
-		}
-		break;
-	default:
-		fputs("?", f);
-		break;
-	}
-}
-
-/* A decoded value on one line, as a new string. */
-char *
-render_value_string(const msgpack_object *o)
-{
-	char	*buf = NULL;
-	size_t	 len = 0;
-	FILE	*f;
-
-	if ((f = open_memstream(&buf, &len)) == NULL)
-		fatal("open_memstream");
-	render_value(f, o);
-	if (fclose(f) != 0)
-		fatal("open_memstream");
-	return (buf);
-}
-
 /* Write text with every line after the first indented to the column. */
 static void
 render_indented(FILE *f, enum ui_color c, const char *text, size_t len,
@@ -158,7 +87,7 @@ render_map_lines(FILE *f, const msgpack_object *m, int col)
 			fprintf(f, "%*s", col, "");
 		ui_write(f, UI_NONE, k, klen);
 		fputc('=', f);
-		render_value(f, v);
+		value_print(f, v);
 		fputc('\n', f);
 	}
 }
@@ -183,7 +112,7 @@ render_field(FILE *f, const char *label, const msgpack_object *v, int col,
 			slen--;
 		render_indented(f, UI_NONE, s, slen, col + (int)w + 2);
 	} else {
-		render_value(f, v);
+		value_print(f, v);
 		fputc('\n', f);
 	}
 }
