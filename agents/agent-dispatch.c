@@ -16,6 +16,7 @@
 const struct agent_entry *const dispatch_agents[] = {
 	&rpcutil_agent,
 	&shell_agent,
+	&nrpe_agent,
 	NULL
 };
 

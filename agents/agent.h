@@ -195,6 +195,9 @@ extern const struct agent_entry rpcutil_agent;
 /* agent-shell.c */
 extern const struct agent_entry shell_agent;
 
+/* agent-nrpe.c */
+extern const struct agent_entry nrpe_agent;
+
 /* agent-audit.c */
 /* Log one line for a served request (syslog, or conf->audit_log). */
 void	audit_log(const struct conf *, const struct proto_request *,
