@@ -110,16 +110,19 @@ test_expect_success 'make install DESTDIR=D PREFIX=P puts everything under D/P' 
 	tmake install DESTDIR="$TRASH/d" PREFIX=/opt/muster-t >make.log 2>&1 ||
 	    { cat make.log; exit 1; } &&
 	(cd "$TRASH/d" && find . -type f | sort) >files &&
-	cat >expect <<-\EOF &&
-	./opt/muster-t/bin/muster
-	./opt/muster-t/libexec/muster/muster-agent
-	./opt/muster-t/share/bash-completion/completions/muster
-	./opt/muster-t/share/man/man1/muster.1
-	./opt/muster-t/share/man/man8/muster-agent.8
-	./opt/muster-t/share/muster/ddl/rpcutil.json
-	./opt/muster-t/share/muster/ddl/shell.json
-	./opt/muster-t/share/zsh/site-functions/_muster
-	EOF
+	{
+		cat <<-\EOF &&
+		./opt/muster-t/bin/muster
+		./opt/muster-t/libexec/muster/muster-agent
+		./opt/muster-t/share/bash-completion/completions/muster
+		./opt/muster-t/share/man/man1/muster.1
+		./opt/muster-t/share/man/man8/muster-agent.8
+		./opt/muster-t/share/zsh/site-functions/_muster
+		EOF
+		for f in "$TOP"/ddl/*.json; do
+			echo "./opt/muster-t/share/muster/ddl/${f##*/}"
+		done
+	} | sort >expect &&
 	test_cmp expect files &&
 	"$TRASH/d/opt/muster-t/bin/muster" ping --help >help &&
 	test_grep "(default /opt/muster-t/libexec/muster/muster-agent)" help
@@ -134,7 +137,8 @@ test_expect_success 'make install PREFIX=P writes nothing outside P; uninstall r
 	test_grep "^muster-agent " out &&
 	"$TRASH/p/bin/muster" ping --help >help &&
 	test_grep "(default $TRASH/p/libexec/muster/muster-agent)" help &&
-	test $(find "$TRASH/p" -type f | wc -l) -eq 8 &&
+	test $(find "$TRASH/p" -type f | wc -l) -eq \
+	    $((6 + $(ls "$TOP"/ddl/*.json | wc -l))) &&
 	HOME=$TRASH/p env -u MUSTER_DDL_PATH "$TRASH/p/bin/muster" -n \
 	    -w h1 rpc shell run command=true >dry &&
 	test_grep "would run shell.run {\"command\":\"true\"} (timeout 60 s)" dry &&
