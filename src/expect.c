@@ -8,6 +8,7 @@
  * start must end running).
  */
 #include <errno.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -59,7 +60,9 @@ expect_type(struct expect *e, enum ddl_type type, char **cause)
 	case DDL_NUMBER:
 		e->type = EXPECT_NUMBER;
 		e->number = strtod(e->text, &end);
-		if (*e->text == '\0' || *end != '\0' || errno != 0)
+		/* nan equals nothing, not even a nan: no host could meet it. */
+		if (*e->text == '\0' || *end != '\0' || errno != 0 ||
+		    !isfinite(e->number))
 			goto bad;
 		break;
 	case DDL_BOOLEAN:

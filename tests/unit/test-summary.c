@@ -252,6 +252,13 @@ test_expect_typing(void **state)
 	    " number output, the value must be a number");
 	test_expect_fails(&spec, "size=", "--expect size=: 'size' is"
 	    " float output, the value must be a number");
+	/* Never met, so never a value to expect. */
+	test_expect_fails(&spec, "load=nan", "--expect load=nan: 'load' is"
+	    " number output, the value must be a number");
+	test_expect_fails(&spec, "load=inf", "--expect load=inf: 'load' is"
+	    " number output, the value must be a number");
+	test_expect_fails(&spec, "size=-Infinity", "--expect size=-Infinity:"
+	    " 'size' is float output, the value must be a number");
 
 	e = test_expect_ok(&spec, "enabled=true");
 	assert_int_equal(e->type, EXPECT_BOOLEAN);
