@@ -49,6 +49,36 @@ nagios_count(struct run *r, size_t counts[4])
 		counts[nagios_state(r->hosts[i])]++;
 }
 
+/*
+ * Nagios reads the first '|' of a plugin's output as the start of its
+ * perfdata, whether in the first line or in a line after it, and the
+ * first line is the plugin line. So the check's name keeps its first line
+ * with any '|' made a '/', and a host's text ends at its first '|' (what
+ * a plugin writes after it is its own perfdata) or newline.
+ */
+static void
+nagios_plain_name(char *name)
+{
+	char	*p;
+
+	name[strcspn(name, "\n")] = '\0';
+	for (p = name; *p != '\0'; p++) {
+		if (*p == '|')
+			*p = '/';
+	}
+}
+
+static void
+nagios_plain_text(char *text)
+{
+	size_t	len;
+
+	len = strcspn(text, "|\n");
+	while (len > 0 && (text[len - 1] == ' ' || text[len - 1] == '\t'))
+		len--;
+	text[len] = '\0';
+}
+
 /* What the check's name is: its "command" input, else the action. */
 static char *
 nagios_check_name(const struct action_spec *spec)
@@ -65,7 +95,10 @@ nagios_check_name(const struct action_spec *spec)
 	    (v = wire_map_get(msg.root, "command")) != NULL)
 		name = wire_strdup(v);
 	wire_msg_release(&msg);
-	return (name != NULL ? name : xstrdup(spec->action));
+	if (name == NULL)
+		name = xstrdup(spec->action);
+	nagios_plain_name(name);
+	return (name);
 }
 
 static void
@@ -104,8 +137,8 @@ nagios_finish(FILE *f, struct run *r, const struct action_spec *spec,
 			    result_status_name(h->result.status),
 			    h->result.statusmsg != NULL ?
 			    h->result.statusmsg : "no answer");
-		/* One line per host: the plugin output is line-based. */
-		text[strcspn(text, "\n")] = '\0';
+		/* One line per host, and no perfdata of its own. */
+		nagios_plain_text(text);
 		ui_fprintf(f, UI_NONE, "%s %s: %s\n", h->name, nagios_names[st],
 		    text);
 		free(text);

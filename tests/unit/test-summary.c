@@ -895,6 +895,44 @@ test_nagios_sink(void **state)
 	action_spec_release(&spec);
 }
 
+/*
+ * Nagios takes the first '|' of a plugin's output, in its first line or
+ * any after, for the start of perfdata: the counts must stay perfdata, and
+ * every host line text.
+ */
+static void
+test_nagios_pipe(void **state)
+{
+	struct action_spec	 spec;
+	struct run		*r;
+	char			*out;
+	int			 code;
+
+	(void)state;
+	action_spec_init(&spec, "shell", "run");
+	wire_put_map(&spec.args, 1);
+	wire_put_kstr(&spec.args, "command",
+	    "test -f /etc/app.conf || exit 2\necho checked");
+	r = test_run(3);
+	test_reply_check(r->hosts[0], 0, 0, "");
+	test_reply_check(r->hosts[1], 1, 2, "DISK CRITICAL - free 2% |"
+	    "/=9643MB;5948;5958;0;9968");
+	test_reply_check(r->hosts[2], 1, 1, "");
+	free(r->hosts[2]->result.statusmsg);
+	r->hosts[2]->result.statusmsg = xstrdup("load 9|load1=9;5;8");
+	out = test_nagios(r, &spec, &code);
+	assert_string_equal(out,
+	    "test -f /etc/app.conf // exit 2: OK: 1 WARNING: 1 CRITICAL: 1"
+	    " UNKNOWN: 0|total=3 ok=1 warn=1 crit=1 unknown=0"
+	    " checktime=1.234s\n"
+	    "node0002 CRITICAL: DISK CRITICAL - free 2%\n"
+	    "node0003 WARNING: load 9\n");
+	free(out);
+	assert_int_equal(code, 2);
+	run_free(r);
+	action_spec_release(&spec);
+}
+
 static void
 test_sink_choose(void **state)
 {
@@ -967,6 +1005,7 @@ main(void)
 		cmocka_unit_test(test_aggregate_render),
 		cmocka_unit_test(test_aggregate_json),
 		cmocka_unit_test(test_nagios_sink),
+		cmocka_unit_test(test_nagios_pipe),
 		cmocka_unit_test(test_sink_choose),
 		cmocka_unit_test(test_run_exit_code),
 	};
