@@ -108,7 +108,7 @@ nagios_finish(FILE *f, struct run *r, const struct action_spec *spec,
 	const struct host	*h;
 	const msgpack_object	*v;
 	enum nagios_state	 st;
-	size_t			 counts[4], i;
+	size_t			 counts[4], i, len, skip;
 	char			*name, *text;
 
 	(void)ctx;
@@ -139,8 +139,12 @@ nagios_finish(FILE *f, struct run *r, const struct action_spec *spec,
 			    h->result.statusmsg : "no answer");
 		/* One line per host, and no perfdata of its own. */
 		nagios_plain_text(text);
-		ui_fprintf(f, UI_NONE, "%s %s: %s\n", h->name, nagios_names[st],
-		    text);
+		/* "WARNING: x" from the plugin is not said twice. */
+		len = strlen(nagios_names[st]);
+		skip = strncmp(text, nagios_names[st], len) == 0 &&
+		    text[len] == ':' ? len + 1 + strspn(text + len + 1, " ") : 0;
+		ui_fprintf(f, UI_NONE, "%s %s: %s\n", h->name,
+		    nagios_names[st], text + skip);
 		free(text);
 	}
 }
