@@ -17,6 +17,7 @@ const struct agent_entry *const dispatch_agents[] = {
 	&rpcutil_agent,
 	&shell_agent,
 	&nrpe_agent,
+	&service_agent,
 	NULL
 };
 

@@ -197,6 +197,8 @@ extern const struct agent_entry shell_agent;
 
 /* agent-nrpe.c */
 extern const struct agent_entry nrpe_agent;
+/* agent-service.c */
+extern const struct agent_entry service_agent;
 
 /* agent-audit.c */
 /* Log one line for a served request (syslog, or conf->audit_log). */

@@ -1,0 +1,347 @@
+#!/bin/sh
+test_description='service agent: SysV init scripts that start and stop a real daemon on several hosts, LSB status codes, failures with their reasons, hostile names'
+. "$(dirname "$0")/test-lib.sh"
+
+REQ=$TOOLS/mkrequest
+DUMP=$TOOLS/msgdump
+DAEMON=$TOOLS/pid-daemon
+
+# Six hosts of the fleet; each gets HOST/init.d/demo (the fleet's agent.conf
+# has service_provider = sysv and initd_dir = HOST/init.d), its daemon's
+# pidfile in HOST/run, and HOST/demo.mode to make the script misbehave.
+first=31
+last=36
+hosts=$(fleet_range $first $last)
+
+svc_dirs()
+{
+	i=$first
+	while [ $i -le $last ]; do
+		printf '%s/hosts/node%04d\n' "$FLEET_DIR" $i
+		i=$((i + 1))
+	done
+}
+
+# Stop every daemon this script started, by its init script and then by its
+# pidfile, and remove what the script put on the hosts: the fleet goes on
+# to other scripts.
+svc_cleanup()
+{
+	for h in $(svc_dirs); do
+		[ -x "$h/init.d/demo" ] && "$h/init.d/demo" stop >/dev/null 2>&1
+		for f in "$h"/run/*.pid; do
+			[ -f "$f" ] || continue
+			pid=$(cat "$f" 2>/dev/null) || continue
+			case "$pid" in
+			''|*[!0-9]*) continue ;;
+			esac
+			tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null |
+			    grep -qF "$f" && kill -KILL "$pid" 2>/dev/null
+		done
+		rm -rf "$h/init.d" "$h/run" "$h/demo.mode"
+	done
+	return 0
+}
+trap 'svc_cleanup; test_cleanup' EXIT
+trap 'svc_cleanup; test_cleanup; exit 130' INT
+trap 'svc_cleanup; test_cleanup; exit 143' TERM HUP
+
+# svc_daemons: the pids of this script's live daemons, one a line.
+svc_daemons()
+{
+	pgrep -f "^$DAEMON .*$FLEET_DIR/hosts/node00[0-9][0-9]/run/" || true
+}
+
+# svc ACTION [MUSTER OPTIONS]: the action on the six hosts, as JSON in out.json.
+svc()
+{
+	action=$1
+	shift
+	fleet_muster -w "$hosts" "$@" rpc service "$action" service=demo --json \
+	    >out.json
+}
+
+# An LSB init script: start, stop, restart, status with exit codes 0 (running),
+# 1 (dead, pidfile remains), 3 (stopped) and 4 (unknown).
+cat >demo.in <<'EOF'
+#!/bin/sh
+# demo: the test service of t0720, an LSB init script around pid-daemon.
+HOST=@HOST@
+DAEMON=@DAEMON@
+PIDFILE=$HOST/run/demo.pid
+mode=$(cat "$HOST/demo.mode" 2>/dev/null || echo ok)
+
+# Is the daemon of the pidfile alive and ours? Sets pid.
+ours()
+{
+	[ -f "$PIDFILE" ] && pid=$(cat "$PIDFILE") &&
+	    tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -qF "$PIDFILE"
+}
+
+do_start()
+{
+	ours && return 0
+	case $mode in
+	refuses)
+		echo "demo: cannot bind 127.0.0.1:8080: address already in use" >&2
+		return 1 ;;
+	dies)
+		"$DAEMON" -d -t 300 "$PIDFILE" ;;
+	*)
+		"$DAEMON" -t 300 "$PIDFILE" ;;
+	esac
+}
+
+do_stop()
+{
+	if ours; then
+		kill "$pid"
+		n=0
+		while ours && [ $n -lt 50 ]; do
+			sleep 0.1
+			n=$((n + 1))
+		done
+		ours && kill -KILL "$pid"
+	fi
+	rm -f "$PIDFILE"
+}
+
+case "$1" in
+start)
+	echo "Starting demo"
+	do_start ;;
+stop)
+	echo "Stopping demo"
+	do_stop ;;
+restart)
+	do_stop && do_start ;;
+status)
+	if [ "$mode" = unknown ]; then
+		echo "demo: cannot tell" >&2
+		exit 4
+	fi
+	if ours; then
+		echo "demo is running (pid $pid)"
+		exit 0
+	fi
+	if [ -f "$PIDFILE" ]; then
+		echo "demo is dead, but $PIDFILE remains"
+		exit 1
+	fi
+	echo "demo is not running"
+	exit 3 ;;
+*)
+	echo "usage: $0 start|stop|restart|status" >&2
+	exit 2 ;;
+esac
+EOF
+
+test_expect_success 'setup: an init script and a run directory on six hosts' '
+	test -x "$DAEMON" &&
+	for h in $(svc_dirs); do
+		mkdir -p "$h/init.d" "$h/run" &&
+		sed -e "s|@HOST@|$h|" -e "s|@DAEMON@|$DAEMON|" demo.in \
+		    >"$h/init.d/demo" &&
+		chmod +x "$h/init.d/demo" || return 1
+	done &&
+	test -z "$(svc_daemons)"
+'
+
+test_expect_success 'status before any start: stopped everywhere, and OK' '
+	svc status &&
+	jq -e "(.results | length) == 6 and
+	    all(.results[]; .statuscode == 0 and .data.status == \"stopped\")" out.json
+'
+
+test_expect_success 'start: running on six hosts, one real daemon each' '
+	svc start &&
+	jq -e "all(.results[]; .statuscode == 0 and .data.status == \"running\")" out.json &&
+	for h in $(svc_dirs); do
+		kill -0 "$(cat "$h/run/demo.pid")" || return 1
+	done &&
+	test $(svc_daemons | wc -l) -eq 6
+'
+
+test_expect_success 'start again: still running, the same daemons' '
+	svc_daemons | sort >before &&
+	svc start &&
+	jq -e "all(.results[]; .statuscode == 0 and .data.status == \"running\")" out.json &&
+	svc_daemons | sort >after &&
+	test_cmp before after
+'
+
+test_expect_success 'stop one host: the status distribution shows it' '
+	fleet_muster -w node0033 rpc service stop service=demo --json >stop.json &&
+	jq -e ".results[0].data.status == \"stopped\"" stop.json &&
+	test ! -e "$FLEET_DIR/hosts/node0033/run/demo.pid" &&
+	svc status &&
+	jq -r ".results[] | \"\(.host) \(.data.status)\"" out.json | sort >dist &&
+	test $(grep -c " running$" dist) -eq 5 &&
+	test_grep "^node0033 stopped$" dist
+'
+
+test_expect_success 'restart: running everywhere, with new daemons' '
+	svc_daemons | sort >before &&
+	svc restart &&
+	jq -e "all(.results[]; .statuscode == 0 and .data.status == \"running\")" out.json &&
+	svc_daemons | sort >after &&
+	test $(wc -l <after) -eq 6 &&
+	test -z "$(comm -12 before after)"
+'
+
+test_expect_success 'stop: stopped everywhere, no daemon left' '
+	svc stop &&
+	jq -e "all(.results[]; .statuscode == 0 and .data.status == \"stopped\")" out.json &&
+	test -z "$(svc_daemons)" &&
+	svc status &&
+	jq -e "all(.results[]; .data.status == \"stopped\")" out.json
+'
+
+test_expect_success 'a daemon that dies once started: that host fails, with why' '
+	echo dies >"$FLEET_DIR/hosts/node0034/demo.mode" &&
+	test_expect_code 2 svc start &&
+	jq -e "[.results[] | select(.statuscode != 0) | .host] == [\"node0034\"]" out.json &&
+	jq -e ".results[] | select(.host == \"node0034\") |
+	    .status == \"failed\" and .data.status == \"stopped\" and
+	    (.statusmsg | test(\"start demo: stopped afterwards .dead, but its pid file remains.: Starting demo\"))" \
+	    out.json &&
+	jq -e "[.results[] | select(.host != \"node0034\") | .data.status] |
+	    length == 5 and all(. == \"running\")" out.json
+'
+
+test_expect_success 'its status: stopped (LSB 1), OK, the stale pid file named' '
+	fleet_muster -w node0034 rpc service status service=demo --json >st.json &&
+	jq -e ".results[0] | .statuscode == 0 and .data.status == \"stopped\" and
+	    (.statusmsg | test(\"demo is stopped: dead, but its pid file remains\"))" st.json
+'
+
+test_expect_success 'a start script that exits 1: failed with its message' '
+	echo refuses >"$FLEET_DIR/hosts/node0035/demo.mode" &&
+	fleet_muster -w node0035 rpc service stop service=demo --json >/dev/null &&
+	test_expect_code 2 fleet_muster -w node0035 rpc service start service=demo --json >st.json &&
+	jq -e ".results[0] | .statuscode == 1 and .data.status == \"stopped\" and
+	    (.statusmsg | test(\"start demo failed .exit code 1., now stopped: demo: cannot bind 127.0.0.1:8080: address already in use\"))" st.json
+'
+
+test_expect_success 'a status the script cannot tell (LSB 4): failed, no status' '
+	echo unknown >"$FLEET_DIR/hosts/node0036/demo.mode" &&
+	test_expect_code 2 fleet_muster -w node0036 rpc service status service=demo --json >st.json &&
+	jq -e ".results[0] | .statuscode == 1 and .data.status == null and
+	    (.statusmsg | test(\"demo: status unknown .LSB status 4.: demo: cannot tell\"))" st.json &&
+	rm "$FLEET_DIR/hosts/node0036/demo.mode"
+'
+
+test_expect_success 'a service a host does not have: failed, naming it' '
+	test_expect_code 2 fleet_muster -w "$hosts" rpc service status service=nosuch --json >out.json &&
+	jq -e "all(.results[]; .statuscode == 1 and
+	    (.statusmsg | test(\"^service nosuch not found: no .*/init.d/nosuch$\")))" out.json
+'
+
+test_expect_success 'odd but valid names pass both checks and reach the host' '
+	for v in getty@tty1.service a:b+c_d.e-f 9x; do
+		test_expect_code 2 fleet_muster -w node0031 rpc service status \
+		    "service=$v" --json >out.json &&
+		jq -e ".results[0].statuscode == 1 and
+		    (.results[0].statusmsg | test(\"not found\"))" out.json || return 1
+	done
+'
+
+# Scripts with the hostile names, which would leave a mark if run.
+for n in -x "a;b"; do
+	h=$FLEET_DIR/hosts/node0031
+	printf '#!/bin/sh\ntouch %s/ran\n' "$TRASH" >"$h/init.d/$n"
+	chmod +x "$h/init.d/$n"
+done
+
+test_expect_success 'hostile names are refused before sending: exit 64, one line' '
+	long=$(printf "%0256d" 0) &&
+	for v in -x "a;b" "a b" "$(printf "a\nb")" "$long" "" "../demo"; do
+		test_expect_code 64 fleet_muster -w node0031 rpc service start \
+		    "service=$v" 2>err &&
+		test_grep "service" err &&
+		test $(wc -l <err) -eq 1 || return 1
+	done &&
+	test_expect_code 64 fleet_muster -w node0031 rpc service start 2>err &&
+	test_grep "service" err &&
+	test_expect_code 64 fleet_muster -w node0031 rpc service start service=demo extra=1 2>err &&
+	test_grep "extra" err &&
+	test ! -e ran
+'
+
+test_expect_success 'sent raw, the agent refuses them itself: 4, or 3 when missing' '
+	MUSTER_AGENT_CONFIG=$FLEET_DIR/hosts/node0031/agent.conf &&
+	export MUSTER_AGENT_CONFIG &&
+	long=$(printf "%0256d" 0) &&
+	for v in -x "a;b" "a b" "$(printf "a\nb")" "$long" "" "../demo"; do
+		"$REQ" service start "service=$v" | "$AGENT" | "$DUMP" >raw.json &&
+		jq -e ".statuscode == 4 and (.statusmsg | test(\"service\"))" raw.json ||
+		return 1
+	done &&
+	"$REQ" service start | "$AGENT" | "$DUMP" >raw.json &&
+	jq -e ".statuscode == 3 and (.statusmsg | test(\"service\"))" raw.json &&
+	"$REQ" service start service=demo extra=1 | "$AGENT" | "$DUMP" >raw.json &&
+	jq -e ".statuscode == 4 and (.statusmsg | test(\"extra\"))" raw.json &&
+	"$REQ" service start service:=7 | "$AGENT" | "$DUMP" >raw.json &&
+	jq -e ".statuscode == 4" raw.json &&
+	test ! -e ran &&
+	test -z "$(svc_daemons | grep node0031)"
+'
+
+# The agent alone, with a configuration of its own: timeouts and providers.
+mkdir -p solo/init.d
+cat >solo/init.d/slow <<'EOF'
+#!/bin/sh
+case "$1" in
+start) sleep 30.0720 ;;
+status) exit 3 ;;
+esac
+EOF
+chmod +x solo/init.d/slow
+
+test_expect_success 'a script past service_timeout is killed and the call fails' '
+	printf "service_provider = sysv\ninitd_dir = %s\nservice_timeout = 1\naudit_log = %s\n" \
+	    "$TRASH/solo/init.d" "$TRASH/solo/audit.log" >solo/agent.conf &&
+	MUSTER_AGENT_CONFIG=$TRASH/solo/agent.conf &&
+	export MUSTER_AGENT_CONFIG &&
+	"$REQ" service start service=slow | timeout 20 "$AGENT" | "$DUMP" >raw.json &&
+	jq -e ".statuscode == 1 and .timed_out == true and
+	    (.statusmsg | test(\"start slow: timed out after 1 s\"))" raw.json &&
+	! pgrep -fx "sleep 30.0720"
+'
+
+test_expect_success 'an unknown service_provider names itself' '
+	printf "service_provider = upstart\naudit_log = %s\n" "$TRASH/solo/audit.log" \
+	    >solo/agent.conf &&
+	MUSTER_AGENT_CONFIG=$TRASH/solo/agent.conf &&
+	export MUSTER_AGENT_CONFIG &&
+	"$REQ" service status service=cron | "$AGENT" | "$DUMP" >raw.json &&
+	jq -e ".statuscode != 0 and
+	    (.statusmsg | test(\"unknown service_provider .upstart.\"))" raw.json
+'
+
+test_expect_success 'service_provider auto: SysV on a host without systemd or OpenRC' '
+	if test -e /run/systemd/system || test -e /sbin/openrc-run ||
+	    test -e /sbin/rc-service; then
+		echo "# this host has systemd or OpenRC: not checked"
+		exit 0
+	fi &&
+	printf "service_provider = auto\ninitd_dir = %s\naudit_log = %s\n" \
+	    "$TRASH/solo/init.d" "$TRASH/solo/audit.log" >solo/agent.conf &&
+	MUSTER_AGENT_CONFIG=$TRASH/solo/agent.conf &&
+	export MUSTER_AGENT_CONFIG &&
+	"$REQ" service status service=slow | "$AGENT" | "$DUMP" >raw.json &&
+	jq -e ".statuscode == 0 and .data.status == \"stopped\"" raw.json
+'
+
+test_expect_success 'cleanup: every daemon stopped, the hosts as they were' '
+	rm -f "$FLEET_DIR"/hosts/node00*/demo.mode &&
+	svc stop &&
+	jq -e "all(.results[]; .data.status == \"stopped\")" out.json &&
+	svc_cleanup &&
+	test -z "$(svc_daemons)" &&
+	for h in $(svc_dirs); do
+		test ! -e "$h/init.d" && test ! -e "$h/run" || return 1
+	done
+'
+
+test_done
