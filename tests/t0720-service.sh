@@ -319,6 +319,32 @@ test_expect_success 'an unknown service_provider names itself' '
 	    (.statusmsg | test(\"unknown service_provider .upstart.\"))" raw.json
 '
 
+test_expect_success 'the DDL and the agent accept exactly the same names' '
+	printf "service_provider = sysv\ninitd_dir = %s\naudit_log = %s\n" \
+	    "$TRASH/solo/init.d" "$TRASH/solo/audit.log" >solo/agent.conf &&
+	MUSTER_AGENT_CONFIG=$TRASH/solo/agent.conf &&
+	export MUSTER_AGENT_CONFIG &&
+	{ printf "%s\n" a Z 9 a-b a_b a.b a@b a:b a+b getty@tty1.service \
+	    user@1000.service a..b "a-" -a .a _a @a :a +a a/b ../a "a b" \
+	    "a	b" "a~b" "a,b" "a=b" "a%b" "a*b" "a?b" "a\\b" "a\$b" "a|b" \
+	    "a&b" "a<b" "a\"b" "a'"'"'b" "a\`b" "$(printf "a\001b")" \
+	    "$(printf "caf\303\251")" &&
+	  printf "%0255d\n%0256d\n" 0 0; } >names &&
+	test $(wc -l <names) -eq 41 &&
+	while IFS= read -r v; do
+		client=ok &&
+		"$MUSTER" -w node0001 -n rpc service status "service=$v" \
+		    >/dev/null 2>&1 || client=refused &&
+		"$REQ" service status "service=$v" | "$AGENT" | "$DUMP" >raw.json &&
+		agent=ok &&
+		jq -e ".statuscode == 4" raw.json >/dev/null && agent=refused
+		test "$client" = "$agent" ||
+		{ echo "service=$v: client $client, agent $agent" >&2; return 1; }
+		echo "$client $v"
+	done <names >verdicts &&
+	test $(grep -c "^ok " verdicts) -eq 14
+'
+
 test_expect_success 'service_provider auto: SysV on a host without systemd or OpenRC' '
 	if test -e /run/systemd/system || test -e /sbin/openrc-run ||
 	    test -e /sbin/rc-service; then
