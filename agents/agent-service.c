@@ -7,9 +7,10 @@
  *
  * Every tool runs from an argument vector, never through a shell (an init
  * script is a shell script, but the name reaches it only as its path),
- * with a small fixed environment and service_timeout seconds each. The
- * name is checked by validate_service_name() before anything runs, so it
- * can never start with '-' and be read as an option.
+ * with a small fixed environment and service_timeout seconds each, and
+ * never past the request's own timeout, after which nobody waits for the
+ * reply. The name is checked by validate_service_name() before anything
+ * runs, so it can never start with '-' and be read as an option.
  *
  * Each action replies with "status", running or stopped, as the service
  * is once the action is done. A start or restart that leaves the service
@@ -23,6 +24,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "agent.h"
@@ -61,6 +63,7 @@ struct service_ctx {
 	char				*name;
 	char				*script;	/* sysv: DIR/NAME */
 	char				*why;		/* a note or a reason */
+	int64_t				 deadline;	/* ms; 0: none */
 };
 
 static void	service_start(struct call *);
@@ -133,6 +136,34 @@ service_state_name(enum service_state st)
 	default:
 		return ("unknown");
 	}
+}
+
+/* Milliseconds on the monotonic clock. */
+static int64_t
+service_now(void)
+{
+	struct timespec	ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ((int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000);
+}
+
+/* A tool's timeout: service_timeout, within what the request has left. */
+static int
+service_timeout(const struct service_ctx *ctx)
+{
+	int	timeout = ctx->c->conf->service_timeout;
+	int64_t	left;
+
+	if (ctx->deadline != 0) {
+		/* Whole seconds, rounded up. */
+		left = (ctx->deadline - service_now() + 999) / 1000;
+		if (left < 1)
+			left = 1;
+		if (timeout <= 0 || left < timeout)
+			timeout = (int)left;
+	}
+	return (timeout);
 }
 
 /* Does path exist (as anything)? */
@@ -219,7 +250,7 @@ service_run(struct service_ctx *ctx, const char *action,
 {
 	struct call	*c = ctx->c;
 	const char	*argv[6];
-	int		 timeout = c->conf->service_timeout;
+	int		 timeout = service_timeout(ctx);
 
 	ctx->be->command(ctx, action, argv);
 	log_debug("%s: %s %s: %s", __func__, ctx->be->name, action, argv[0]);
@@ -288,6 +319,8 @@ service_begin(struct call *c, struct service_ctx *ctx)
 
 	memset(ctx, 0, sizeof *ctx);
 	ctx->c = c;
+	if (c->req->timeout > 0 && c->req->timeout < 86400)
+		ctx->deadline = service_now() + c->req->timeout * 1000;
 	if (call_input_str(c, "service", 1, VALIDATE_NAME_MAX,
 	    &ctx->name) != 0)
 		return (-1);
@@ -417,7 +450,7 @@ service_systemd_exists(struct service_ctx *ctx)
 				    ctx->name, NULL };
 	int			 r = -1;
 
-	if (exec_run(argv, service_env, ctx->c->conf->service_timeout,
+	if (exec_run(argv, service_env, service_timeout(ctx),
 	    SERVICE_CAPTURE, &res) != 0) {
 		xasprintf(&ctx->why, "cannot ask systemd about %s: %s",
 		    ctx->name, res.error);
@@ -542,7 +575,7 @@ service_openrc_exists(struct service_ctx *ctx)
 				    ctx->name, NULL };
 	int			 r = -1;
 
-	if (exec_run(argv, service_env, ctx->c->conf->service_timeout,
+	if (exec_run(argv, service_env, service_timeout(ctx),
 	    SERVICE_CAPTURE, &res) != 0) {
 		xasprintf(&ctx->why, "cannot ask OpenRC about %s: %s",
 		    ctx->name, res.error);

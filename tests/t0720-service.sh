@@ -309,6 +309,17 @@ test_expect_success 'a script past service_timeout is killed and the call fails'
 	! pgrep -fx "sleep 30.0720"
 '
 
+test_expect_success 'nor past the request timeout, when that is shorter' '
+	printf "service_provider = sysv\ninitd_dir = %s\naudit_log = %s\n" \
+	    "$TRASH/solo/init.d" "$TRASH/solo/audit.log" >solo/agent.conf &&
+	MUSTER_AGENT_CONFIG=$TRASH/solo/agent.conf &&
+	export MUSTER_AGENT_CONFIG &&
+	"$REQ" -t 2 service start service=slow | timeout 20 "$AGENT" | "$DUMP" >raw.json &&
+	jq -e ".statuscode == 1 and .timed_out == true and
+	    (.statusmsg | test(\"start slow: timed out after 2 s\"))" raw.json &&
+	! pgrep -fx "sleep 30.0720"
+'
+
 test_expect_success 'an unknown service_provider names itself' '
 	printf "service_provider = upstart\naudit_log = %s\n" "$TRASH/solo/audit.log" \
 	    >solo/agent.conf &&
