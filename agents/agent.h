@@ -197,6 +197,7 @@ extern const struct agent_entry shell_agent;
 
 /* agent-nrpe.c */
 extern const struct agent_entry nrpe_agent;
+
 /* agent-service.c */
 extern const struct agent_entry service_agent;
 
