@@ -178,6 +178,75 @@ render_data(FILE *f, const struct host *h, int col,
 	}
 }
 
+/* Columns a host's one-line form may take (names included). */
+#define RENDER_LINE_MAX	100
+
+/* Add "Label: value" to a one-line form; 0 if it cannot be one line. */
+static int
+render_line_add(struct strbuf *sb, const char *label,
+    const msgpack_object *v)
+{
+	char	*text;
+	int	 ok;
+
+	/* Empty strings and nils say nothing: leave them out. */
+	if (wire_type(v) == WIRE_NIL ||
+	    (wire_type(v) == WIRE_STR && wire_len(v) == 0))
+		return (1);
+	if (wire_type(v) == WIRE_MAP || wire_type(v) == WIRE_ARRAY)
+		return (0);
+	text = value_string(v);
+	ok = strchr(text, '\n') == NULL;
+	if (ok)
+		strbuf_addf(sb, "%s%s: %s", sb->len > 0 ? ", " : "", label,
+		    text);
+	free(text);
+	return (ok);
+}
+
+/*
+ * A host whose data is a few short scalars on one line after its name:
+ * "node0001    Status: running", so a status query of 500 hosts is 500
+ * lines. 0 (nothing printed) when the data needs the block form.
+ */
+static int
+render_data_line(FILE *f, const struct host *h, int col,
+    const struct ddl_action *a)
+{
+	const msgpack_object	*data = h->result.reply.data, *v;
+	struct strbuf		 sb = STRBUF_INIT;
+	const char		*k;
+	char			*label;
+	size_t			 i, klen;
+	int			 declared, ok = 1;
+
+	if (a == NULL || !h->result.have_reply || data == NULL ||
+	    wire_len(data) == 0)
+		return (0);
+	for (i = 0; ok && i < a->noutputs; i++) {
+		if ((v = result_data(&h->result, a->outputs[i].name)) != NULL)
+			ok = render_line_add(&sb, a->outputs[i].display_as !=
+			    NULL ? a->outputs[i].display_as :
+			    a->outputs[i].name, v);
+	}
+	for (i = 0; ok && i < wire_len(data); i++) {
+		if (wire_map_at(data, i, &k, &klen, &v) != 0)
+			continue;
+		label = render_label(a, k, klen, &declared);
+		if (!declared)
+			ok = render_line_add(&sb, label, v);
+		free(label);
+	}
+	if (ok && col + sb.len <= RENDER_LINE_MAX) {
+		fprintf(f, "%-*s", col, h->name);
+		ui_fputs(f, UI_NONE, sb.len > 0 ? sb.buf : "");
+		fputc('\n', f);
+	} else
+		ok = 0;
+	strbuf_release(&sb);
+	return (ok);
+}
+
 /* A note under a host whose reply names another sender. */
 static void
 render_sender(FILE *f, const struct host *h, int col)
@@ -271,6 +340,12 @@ render_results(FILE *f, struct run *r, const struct action_spec *spec,
 		if (spec->shown_elsewhere != NULL && spec->shown_elsewhere(h))
 			continue;
 		c = render_color(h->result.status);
+		if (h->result.status == RESULT_OK && spec->render_host == NULL &&
+		    render_data_line(f, h, col, spec->ddl_action)) {
+			render_sender(f, h, col);
+			shown++;
+			continue;
+		}
 		if (h->result.status == RESULT_OK && spec->render_host == NULL) {
 			/* The data lines follow under the name. */
 			fprintf(f, "%s\n", h->name);

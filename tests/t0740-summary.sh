@@ -19,8 +19,14 @@ test_expect_success 'the same aggregate in --json, with its minority' '
 
 test_expect_success 'reply fields are labelled by display_as' '
 	fleet_muster -w node0001 rpc rpcutil get_fact fact=role --display all >out &&
-	test_grep "^ *Fact: role$" out &&
-	test_grep "^ *Value: web$" out
+	test_grep "^node0001 *Fact: role, Value: web$" out
+'
+
+test_expect_success 'a host whose data does not fit one line gets the block form' '
+	fleet_muster -w node0001 rpc rpcutil inventory >out &&
+	test_grep "^node0001$" out &&
+	test_grep "^ *Identity: node0001$" out &&
+	test_grep "^ *Classes: base, role::web$" out
 '
 
 test_expect_success 'a user DDL overriding the shipped one gives its labels' '
@@ -30,7 +36,7 @@ test_expect_success 'a user DDL overriding the shipped one gives its labels' '
 	    "$TOP/ddl/rpcutil.json" >"$HOME/.config/muster/ddl/rpcutil.json" &&
 	fleet_muster -w "$hosts" rpc rpcutil get_fact fact=role >out &&
 	rm -r "$HOME/.config/muster/ddl" &&
-	test_grep "^ *Fact Value: web$" out &&
+	test_grep "^node0001 *Fact: role, Fact Value: web$" out &&
 	test_grep "^ *Fact Value: 6 \* web, 2 \* db node\[0004,0008\]$" out
 '
 
