@@ -18,6 +18,7 @@ const struct agent_entry *const dispatch_agents[] = {
 	&shell_agent,
 	&nrpe_agent,
 	&service_agent,
+	&package_agent,
 	NULL
 };
 

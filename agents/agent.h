@@ -201,6 +201,9 @@ extern const struct agent_entry nrpe_agent;
 /* agent-service.c */
 extern const struct agent_entry service_agent;
 
+/* agent-package.c */
+extern const struct agent_entry package_agent;
+
 /* agent-audit.c */
 /* Log one line for a served request (syslog, or conf->audit_log). */
 void	audit_log(const struct conf *, const struct proto_request *,
