@@ -91,8 +91,6 @@ apt_status(const struct pkg_backend *be, const struct conf *conf,
 
 	/* Several lines for several architectures: the first one. */
 	line = xstrndup(res->out, strcspn(res->out, "\n"));
-	free(info->line);
-	info->line = xstrdup(line);
 	for (i = 0, p = line; i < 4; i++) {
 		f[i] = p;
 		if (i < 3 && (p = strchr(p, '\t')) == NULL)

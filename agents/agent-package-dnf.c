@@ -69,8 +69,6 @@ dnf_status(const struct pkg_backend *be, const struct conf *conf,
 		if (i < 4)
 			*p++ = '\0';
 	}
-	free(info->line);
-	info->line = xstrdup(res->out);
 	if (strcmp(f[0], "0") == 0)
 		xasprintf(&full, "%s-%s", f[1], f[2]);
 	else

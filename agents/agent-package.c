@@ -254,7 +254,6 @@ pkg_info_release(struct pkg_info *info)
 	free(info->arch);
 	free(info->epoch);
 	free(info->state);
-	free(info->line);
 	memset(info, 0, sizeof *info);
 }
 
@@ -641,7 +640,7 @@ pkg_status(struct call *c)
 		goto out;
 	if (info.state != NULL)
 		pkg_note(c, "%s is %s", name, info.state);
-	pkg_put_info(c, be, name, &info, info.line);
+	pkg_put_info(c, be, name, &info, NULL);
 out:
 	pkg_info_release(&info);
 	free(name);

@@ -21,9 +21,8 @@ struct pkg_info {
 	char	*arch;
 	char	*epoch;		/* "0" when the version has none */
 	char	*state;		/* the tool's word for a half-done state */
-	char	*line;		/* what the query printed for it */
 };
-#define PKG_INFO_INIT { NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL }
+#define PKG_INFO_INIT { NULL, NULL, NULL, NULL, NULL, NULL, NULL }
 void	pkg_info_release(struct pkg_info *);
 /* Is the package there, in a usable version? */
 int	pkg_info_installed(const struct pkg_info *);
