@@ -5,8 +5,9 @@
  * rpm has no state between installed and gone, so a package that is not
  * installed is "absent", and purge is a remove. Neither dnf nor yum has a
  * bounded wait for the rpm lock as apt has: a change waits for another
- * dnf at most package_timeout seconds, and then fails as timed out. This backend is written against dnf 4 and yum 3 as
- * documented; the test suite runs on Debian and cannot exercise it.
+ * dnf at most package_timeout seconds, and then fails as timed out.
+ * This backend is written against dnf 4 and yum 3 as documented; the
+ * test suite runs on Debian and cannot exercise it.
  */
 #include <stdlib.h>
 #include <string.h>

@@ -15,12 +15,12 @@
 /* A package's state on this host, in Choria's fields. */
 struct pkg_info {
 	char	*name;
-	char	*ensure;	/* installed version, "absent" or "purged" */
-	char	*version;	/* upstream version; "" when not installed */
-	char	*release;	/* Debian revision or rpm release */
+	char	*ensure;	/* version, "absent" or "purged" */
+	char	*version;	/* upstream version, or "" */
+	char	*release;	/* Debian revision, rpm release */
 	char	*arch;
-	char	*epoch;		/* "0" when the version has none */
-	char	*state;		/* the tool's word for a half-done state */
+	char	*epoch;		/* "0" when there is none */
+	char	*state;		/* a half-done state, in words */
 };
 #define PKG_INFO_INIT { NULL, NULL, NULL, NULL, NULL, NULL, NULL }
 void	pkg_info_release(struct pkg_info *);
