@@ -231,6 +231,18 @@ test_expect_success 'drift: eight hosts reach 2.0-1, the held one stays at 1.0-1
 	test_cmp expect odd
 '
 
+test_expect_success 'drift in the table: the odd version is highlighted with its host' '
+	fleet_muster -w "$(fleet_range 31 39)" package status app >out &&
+	test_grep "^ *Ensure: 8 \* 2.0-1, 1 \* 1.0-1 node0039$" out
+'
+
+test_expect_success 'drift as an alarm: --expect ensure=2.0-1 fails the odd host, exit 2' '
+	test_expect_code 2 fleet_muster -w "$(fleet_range 31 39)" \
+	    package status app --expect ensure=2.0-1 >out &&
+	test_grep "^node0039 *expected ensure=2.0-1, got 1.0-1$" out &&
+	test_grep "^ *Failed: 1   node0039$" out
+'
+
 test_expect_success 'uninstall keeps the conffile (absent), purge removes it (purged)' '
 	pkg_json out.json uninstall package=app -w "$(fleet_range 1 3)" &&
 	test "$(cat out.json.code)" = 0 &&
