@@ -47,6 +47,8 @@ cmd_agents_exec(struct cmd_ctx *ctx, int argc, char **argv)
 }
 
 const struct cmd_entry cmd_agents_entry = {
-	"agents", "", "list the agents and their actions, from their DDLs",
-	0, cmd_agents_exec, 0
+	.name = "agents",
+	.args = "",
+	.summary = "list the agents and their actions, from their DDLs",
+	.exec = cmd_agents_exec,
 };

@@ -133,6 +133,9 @@ out:
 }
 
 const struct cmd_entry cmd_doc_entry = {
-	"doc", "AGENT", "describe an agent's actions, inputs and outputs",
-	0, cmd_doc_exec, 0
+	.name = "doc",
+	.args = "AGENT",
+	.summary = "describe an agent's actions, inputs and outputs",
+	.exec = cmd_doc_exec,
+	.complete = "agent",
 };

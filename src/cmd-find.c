@@ -32,6 +32,9 @@ cmd_find_exec(struct cmd_ctx *ctx, int argc, char **argv)
 }
 
 const struct cmd_entry cmd_find_entry = {
-	"find", "", "list the hosts the selection matches; contact none",
-	1, cmd_find_exec, 0
+	.name = "find",
+	.args = "",
+	.summary = "list the hosts the selection matches; contact none",
+	.exec = cmd_find_exec,
+	.groups = CMD_SELECTION,
 };

@@ -22,6 +22,9 @@ cmd_help_exec(struct cmd_ctx *ctx, int argc, char **argv)
 }
 
 const struct cmd_entry cmd_help_entry = {
-	"help", "[COMMAND]", "list the commands, or describe one",
-	0, cmd_help_exec, 0
+	.name = "help",
+	.args = "[COMMAND]",
+	.summary = "list the commands, or describe one",
+	.exec = cmd_help_exec,
+	.complete = "command",
 };

@@ -89,6 +89,10 @@ cmd_ping_exec(struct cmd_ctx *ctx, int argc, char **argv)
 }
 
 const struct cmd_entry cmd_ping_entry = {
-	"ping", "", "call each host's agent, with connect and call times",
-	1, cmd_ping_exec, 0
+	.name = "ping",
+	.args = "",
+	.summary = "call each host's agent, with connect and call times",
+	.targets = 1,
+	.exec = cmd_ping_exec,
+	.groups = CMD_HOSTS,
 };

@@ -29,7 +29,11 @@ cmd_rpc_exec(struct cmd_ctx *ctx, int argc, char **argv)
 }
 
 const struct cmd_entry cmd_rpc_entry = {
-	"rpc", "AGENT ACTION [KEY=VALUE ...]",
-	"call any agent action; inputs are checked before sending",
-	1, cmd_rpc_exec, 0
+	.name = "rpc",
+	.args = "AGENT ACTION [KEY=VALUE ...]",
+	.summary = "call any agent action; inputs are checked before sending",
+	.targets = 1,
+	.exec = cmd_rpc_exec,
+	.groups = CMD_HOSTS,
+	.complete = "agent action input...",
 };

@@ -411,7 +411,12 @@ cmd_shell_exec(struct cmd_ctx *ctx, int argc, char **argv)
 }
 
 const struct cmd_entry cmd_shell_entry = {
-	"shell", "COMMAND...", "run a shell command on each host; identical"
-	" outputs are folded",
-	1, cmd_shell_exec, 1
+	.name = "shell",
+	.args = "COMMAND...",
+	.summary = "run a shell command on each host; identical outputs are"
+	    " folded",
+	.targets = 1,
+	.exec = cmd_shell_exec,
+	.words = 1,
+	.groups = CMD_HOSTS,
 };

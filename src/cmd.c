@@ -1,7 +1,11 @@
 /*
- * cmd.c: the one table of commands. Help, completion words and the man
- * page synopsis all come from it.
+ * cmd.c: the one table of commands and the one table of options. Help,
+ * getopt's strings, completion words and the man page synopsis all come
+ * from them (tests/t0010-usage.sh and tests/t0040-complete.sh check the
+ * man page against them).
  */
+#include <getopt.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "muster.h"
@@ -20,6 +24,100 @@ const struct cmd_entry *cmd_table[] = {
 	NULL
 };
 
+/*
+ * Every option, in the order help lists them. A help line longer than
+ * fits beside the option is split with '\n'; what main() does with each
+ * option is in muster.c.
+ */
+const struct cmd_option cmd_options[] = {
+	{ .id = 'w', .value = "LIST", .group = CMD_SELECTION,
+	  .help = "hosts: web[01-20],db1; - reads stdin; @FILE" },
+	{ .id = 'x', .value = "LIST", .group = CMD_SELECTION,
+	  .help = "exclude hosts" },
+	{ .id = 'i', .name = "inventory", .value = "FILE",
+	  .group = CMD_SELECTION,
+	  .help = "inventory (default $MUSTER_INVENTORY, the\n"
+	  "inventory config key, ~/.config/muster/inventory,\n"
+	  "/etc/muster/inventory)" },
+	{ .id = 'F', .group = CMD_SELECTION, .reserved = 1,
+	  .help = "fact filter" },
+	{ .id = 'C', .group = CMD_SELECTION, .reserved = 1,
+	  .help = "class filter" },
+	{ .id = 'I', .group = CMD_SELECTION, .reserved = 1,
+	  .help = "identity filter" },
+	{ .id = 'A', .group = CMD_SELECTION, .reserved = 1,
+	  .help = "agent filter" },
+	{ .id = 'W', .group = CMD_SELECTION, .reserved = 1,
+	  .help = "combined filter" },
+	{ .id = 'S', .group = CMD_SELECTION, .reserved = 1,
+	  .help = "compound filter" },
+
+	{ .id = 'c', .name = "concurrency", .value = "N",
+	  .group = CMD_EXECUTION,
+	  .help = "at most N hosts at once (default from the\n"
+	  "open-file limit, at most 200)" },
+	{ .id = 't', .name = "timeout", .value = "S", .group = CMD_EXECUTION,
+	  .help = "action timeout in seconds" },
+	{ .id = OPT_CONNECT_TIMEOUT, .name = "connect-timeout", .value = "S",
+	  .group = CMD_EXECUTION,
+	  .help = "seconds to an authenticated session (10)" },
+	{ .id = 'n', .name = "dry-run", .group = CMD_EXECUTION,
+	  .help = "show targets and request, send nothing" },
+	{ .id = OPT_REASON, .name = "reason", .value = "TEXT",
+	  .group = CMD_EXECUTION,
+	  .help = "why this run happens (audit log, request;\n"
+	  "default $MUSTER_REASON)" },
+	{ .id = OPT_YES, .name = "yes", .group = CMD_EXECUTION,
+	  .help = "do not ask before changing actions" },
+	{ .id = OPT_SSH_CONFIG, .name = "ssh-config", .value = "FILE",
+	  .group = CMD_EXECUTION,
+	  .help = "ssh_config (default $MUSTER_SSH_CONFIG, the\n"
+	  "ssh_config config key, ~/.config/muster/ssh_config,\n"
+	  "~/.ssh/config)" },
+	{ .id = OPT_AGENT_PATH, .name = "agent-path", .value = "PATH",
+	  .group = CMD_EXECUTION,
+	  .help = "muster-agent on the hosts\n"
+	  "(default " MUSTER_AGENT_PATH ")" },
+
+	{ .id = OPT_DISPLAY, .name = "display", .value = "ok|failed|all|none",
+	  .group = CMD_OUTPUT, .help = "which hosts to list" },
+	{ .id = OPT_JSON, .name = "json", .group = CMD_OUTPUT,
+	  .help = "one JSON document" },
+	{ .id = OPT_JSONL, .name = "jsonl", .group = CMD_OUTPUT,
+	  .help = "one JSON line per host, then the summary" },
+	{ .id = OPT_SENDERS, .name = "senders", .group = CMD_OUTPUT,
+	  .help = "the names of the hosts that answered OK" },
+	{ .id = OPT_COLOR, .name = "color", .value = "auto|always|never",
+	  .group = CMD_OUTPUT, .help = "colours (NO_COLOR is honoured)" },
+	{ .id = OPT_EXPECT, .name = "expect", .value = "FIELD=VALUE",
+	  .group = CMD_OUTPUT,
+	  .help = "a host whose output FIELD differs fails\n(repeatable)" },
+
+	{ .id = OPT_NAGIOS, .name = "nagios", .group = CMD_OWN,
+	  .help = "one Nagios plugin line; exit 0-3 by the worst\nstate" },
+
+	{ .id = 'v', .name = "verbose", .group = CMD_GENERAL,
+	  .help = "debug log on stderr (state transitions)" },
+	{ .id = 'h', .name = "help", .group = CMD_GENERAL,
+	  .help = "this help, or the command's" },
+	{ .id = 'V', .name = "version", .group = CMD_GENERAL,
+	  .help = "the version and the protocol version" },
+	{ .id = 0 }
+};
+
+/* The headings of the groups, in the order help lists them. */
+static const struct {
+	int		 group;
+	const char	*heading;
+} cmd_groups[] = {
+	{ CMD_OWN, NULL },		/* "Options of NAME:" */
+	{ CMD_SELECTION, "Host selection:" },
+	{ CMD_EXECUTION, "Execution:" },
+	{ CMD_OUTPUT, "Output:" },
+	{ CMD_GENERAL, "General:" },
+};
+#define CMD_NGROUPS	(sizeof cmd_groups / sizeof cmd_groups[0])
+
 /* The command called name, or NULL. */
 const struct cmd_entry *
 cmd_find(const char *name)
@@ -33,50 +131,188 @@ cmd_find(const char *name)
 	return (NULL);
 }
 
-/* Options every host command takes, for the usage text. */
-static const char cmd_options[] =
-    "Host selection:\n"
-    "  -w LIST            hosts: web[01-20],db1; - reads stdin; @FILE\n"
-    "  -x LIST            exclude hosts\n"
-    "  -i, --inventory FILE  inventory (default $MUSTER_INVENTORY, the\n"
-    "                     inventory config key, ~/.config/muster/inventory,\n"
-    "                     /etc/muster/inventory)\n"
-    "Execution:\n"
-    "  -c, --concurrency N  at most N hosts at once (default from the\n"
-    "                     open-file limit, at most 200)\n"
-    "  -t, --timeout S    action timeout in seconds\n"
-    "  --connect-timeout S  seconds to an authenticated session (10)\n"
-    "  -n, --dry-run      show targets and request, send nothing\n"
-    "  --reason TEXT      why this run happens (audit log, request;\n"
-    "                     default $MUSTER_REASON)\n"
-    "  --yes              do not ask before changing actions\n"
-    "SSH:\n"
-    "  --ssh-config FILE  ssh_config (default $MUSTER_SSH_CONFIG, the\n"
-    "                     ssh_config config key, ~/.config/muster/ssh_config,\n"
-    "                     ~/.ssh/config)\n"
-    "  --agent-path PATH  muster-agent on the hosts\n"
-    "                     (default " MUSTER_AGENT_PATH ")\n"
-    "Output:\n"
-    "  --display ok|failed|all|none   which hosts to list\n"
-    "  --json, --jsonl, --senders     machine-readable output\n"
-    "  --color auto|always|never      (NO_COLOR is honoured)\n"
-    "  -v, --verbose      debug log on stderr (state transitions)\n"
-    "  -h, --help; -V, --version\n";
+/* The option getopt returned as id, or NULL. */
+const struct cmd_option *
+cmd_option(int id)
+{
+	const struct cmd_option	*o;
 
-/* Print a command's usage. */
+	for (o = cmd_options; o->id != 0; o++) {
+		if (o->id == id)
+			return (o);
+	}
+	return (NULL);
+}
+
+/* The option with this long name (len bytes), or NULL. */
+const struct cmd_option *
+cmd_option_named(const char *name, size_t len)
+{
+	const struct cmd_option	*o;
+
+	for (o = cmd_options; o->id != 0; o++) {
+		if (o->name != NULL && strlen(o->name) == len &&
+		    strncmp(o->name, name, len) == 0)
+			return (o);
+	}
+	return (NULL);
+}
+
+/* Does the command take the option? Before the command word, all are. */
+int
+cmd_takes(const struct cmd_entry *e, const struct cmd_option *o)
+{
+	const int	*id;
+
+	if (e == NULL || o->group == CMD_GENERAL)
+		return (1);
+	if (o->group != CMD_OWN)
+		return ((e->groups & o->group) != 0);
+	for (id = e->options; id != NULL && *id != 0; id++) {
+		if (*id == o->id)
+			return (1);
+	}
+	return (0);
+}
+
+/*
+ * getopt_long()'s strings for the options e takes: mode, then ":" so a
+ * missing value is told from an unknown option, then the letters.
+ */
+void
+cmd_getopt(const struct cmd_entry *e, const char *mode, char **optstring,
+    struct option **longopts)
+{
+	const struct cmd_option	*o;
+	struct option		*l;
+	size_t			 n = 0, len;
+	char			*s;
+
+	for (o = cmd_options; o->id != 0; o++)
+		n++;
+	s = xcalloc(strlen(mode) + 2 + 2 * n + 1, 1);
+	l = xcalloc(n + 1, sizeof *l);
+	len = strlen(mode);
+	memcpy(s, mode, len);
+	s[len++] = ':';
+	n = 0;
+	for (o = cmd_options; o->id != 0; o++) {
+		if (!cmd_takes(e, o))
+			continue;
+		if (o->id < 256) {
+			s[len++] = (char)o->id;
+			if (o->value != NULL)
+				s[len++] = ':';
+		}
+		if (o->name != NULL) {
+			l[n].name = o->name;
+			l[n].has_arg = o->value != NULL ? required_argument :
+			    no_argument;
+			l[n].val = o->id;
+			n++;
+		}
+	}
+	*optstring = s;
+	*longopts = l;
+}
+
+/* Print an option's lines: its names and value, then its help beside. */
+static void
+cmd_print_option(FILE *f, const struct cmd_option *o, const char *also)
+{
+	char		 left[64];
+	const char	*line, *nl;
+	int		 n;
+
+	if (o->id < 256 && o->name != NULL)
+		n = snprintf(left, sizeof left, "-%c, --%s", o->id, o->name);
+	else if (o->id < 256)
+		n = snprintf(left, sizeof left, "-%c", o->id);
+	else
+		n = snprintf(left, sizeof left, "--%s", o->name);
+	if (o->value != NULL && n > 0 && (size_t)n < sizeof left)
+		snprintf(left + n, sizeof left - n, " %s", o->value);
+	fprintf(f, "  %-20s  ", left);
+	for (line = o->help; line != NULL; line = nl) {
+		if (line != o->help)
+			fprintf(f, "%24s", "");
+		if ((nl = strchr(line, '\n')) != NULL) {
+			fprintf(f, "%.*s\n", (int)(nl - line), line);
+			nl++;
+		} else
+			fprintf(f, "%s%s\n", line, also);
+	}
+}
+
+/*
+ * Print the options of group that e takes (e NULL: all of them), under
+ * the group's heading. The reserved options share one line.
+ */
+static void
+cmd_print_group(FILE *f, const struct cmd_entry *e, size_t g)
+{
+	const struct cmd_option	*o;
+	const struct cmd_entry	*c;
+	char			 reserved[64], also[256];
+	size_t			 len = 0, i, alen;
+	int			 any = 0;
+
+	reserved[0] = '\0';
+	for (o = cmd_options; o->id != 0; o++) {
+		if (o->group != cmd_groups[g].group || !cmd_takes(e, o))
+			continue;
+		if (!any) {
+			if (cmd_groups[g].heading != NULL)
+				fprintf(f, "\n%s\n", cmd_groups[g].heading);
+			else
+				fprintf(f, "\nOptions of %s:\n", e != NULL ?
+				    e->name : "some commands");
+			any = 1;
+		}
+		if (o->reserved) {
+			if (len + 4 < sizeof reserved)
+				len += snprintf(reserved + len,
+				    sizeof reserved - len, "%s-%c",
+				    len != 0 ? " " : "", o->id);
+			continue;
+		}
+		also[0] = '\0';
+		if (e == NULL && o->group == CMD_OWN) {
+			/* In the list of all options, say whose it is. */
+			alen = 0;
+			for (i = 0; cmd_table[i] != NULL; i++) {
+				c = cmd_table[i];
+				if (!cmd_takes(c, o) || alen >= sizeof also)
+					continue;
+				alen += snprintf(also + alen,
+				    sizeof also - alen, "%s%s",
+				    alen == 0 ? " (" : ", ", c->name);
+			}
+			if (alen != 0 && alen + 2 < sizeof also)
+				snprintf(also + alen, sizeof also - alen, ")");
+		}
+		cmd_print_option(f, o, also);
+	}
+	if (len != 0)
+		fprintf(f, "  %-20s  metadata filters: not in this version\n",
+		    reserved);
+}
+
+/* Print a command's usage and the options it takes. */
 void
 cmd_usage(const struct cmd_entry *e, int err)
 {
 	FILE	*f = err ? stderr : stdout;
+	size_t	 g;
 
 	fprintf(f, "usage: muster [OPTIONS] %s%s%s\n", e->name,
 	    *e->args != '\0' ? " " : "", e->args);
 	fprintf(f, "%s\n", e->summary);
-	if (e->targets)
-		fprintf(f, "\n%s", cmd_options);
+	for (g = 0; g < CMD_NGROUPS; g++)
+		cmd_print_group(f, e, g);
 }
 
-/* The list of commands for muster help. */
+/* The list of commands and of every option, for muster help. */
 void
 cmd_list(FILE *f)
 {
@@ -86,6 +322,9 @@ cmd_list(FILE *f)
 	for (i = 0; cmd_table[i] != NULL; i++)
 		fprintf(f, "  %-8s %s\n", cmd_table[i]->name,
 		    cmd_table[i]->summary);
-	fprintf(f, "\n%s\n'muster COMMAND --help' describes one command;"
-	    " muster-NAME on PATH runs as 'muster NAME'.\n", cmd_options);
+	for (i = 1; i < CMD_NGROUPS; i++)
+		cmd_print_group(f, NULL, i);
+	cmd_print_group(f, NULL, 0);
+	fprintf(f, "\n'muster COMMAND --help' describes one command;"
+	    " muster-NAME on PATH runs as 'muster NAME'.\n");
 }

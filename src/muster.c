@@ -12,43 +12,7 @@
 
 #include "muster.h"
 
-enum {
-	OPT_SSH_CONFIG = 256,
-	OPT_AGENT_PATH,
-	OPT_CONNECT_TIMEOUT,
-	OPT_YES,
-	OPT_REASON,
-	OPT_DISPLAY,
-	OPT_JSON,
-	OPT_JSONL,
-	OPT_SENDERS,
-	OPT_COLOR,
-	OPT_NAGIOS,
-	OPT_EXPECT,
-};
-
-static const struct option muster_longopts[] = {
-	{ "ssh-config", required_argument, NULL, OPT_SSH_CONFIG },
-	{ "agent-path", required_argument, NULL, OPT_AGENT_PATH },
-	{ "connect-timeout", required_argument, NULL, OPT_CONNECT_TIMEOUT },
-	{ "timeout", required_argument, NULL, 't' },
-	{ "concurrency", required_argument, NULL, 'c' },
-	{ "inventory", required_argument, NULL, 'i' },
-	{ "dry-run", no_argument, NULL, 'n' },
-	{ "yes", no_argument, NULL, OPT_YES },
-	{ "reason", required_argument, NULL, OPT_REASON },
-	{ "display", required_argument, NULL, OPT_DISPLAY },
-	{ "json", no_argument, NULL, OPT_JSON },
-	{ "jsonl", no_argument, NULL, OPT_JSONL },
-	{ "senders", no_argument, NULL, OPT_SENDERS },
-	{ "color", required_argument, NULL, OPT_COLOR },
-	{ "nagios", no_argument, NULL, OPT_NAGIOS },
-	{ "expect", required_argument, NULL, OPT_EXPECT },
-	{ "verbose", no_argument, NULL, 'v' },
-	{ "help", no_argument, NULL, 'h' },
-	{ "version", no_argument, NULL, 'V' },
-	{ NULL, 0, NULL, 0 }
-};
+#define nitems(a)	(sizeof (a) / sizeof (a)[0])
 
 /*
  * A positive number of seconds or hosts; exits 64 if it is not. opt is the
@@ -97,66 +61,121 @@ muster_external(const char *name, int argc, char **argv)
 	free(prog);
 }
 
-/* Is there a long option with this name (len bytes)? */
-static int
-muster_longopt(const char *name, size_t len)
-{
-	const struct option	*o;
-
-	for (o = muster_longopts; o->name != NULL; o++) {
-		if (strlen(o->name) == len && strncmp(o->name, name, len) == 0)
-			return (1);
-	}
-	return (0);
-}
+/* The options given before the command word, checked once it is known. */
+static struct {
+	const struct cmd_option	*option;
+	char			*as;	/* as the user typed its name */
+} muster_given[64];
+static size_t muster_ngiven;
 
 /* The option getopt_long() just returned, as the user typed its name. */
 static const char *
-muster_optname(int ch, int longindex)
+muster_optname(int ch, const struct option *longopts, int longindex)
 {
 	static char	name[64];
 
 	if (longindex >= 0)
-		snprintf(name, sizeof name, "--%s",
-		    muster_longopts[longindex].name);
+		snprintf(name, sizeof name, "--%s", longopts[longindex].name);
 	else
 		snprintf(name, sizeof name, "-%c", ch);
 	return (name);
 }
 
+/* An option the command does not take: one line, exit 64. */
+static void __attribute__((noreturn))
+muster_not_taken(const char *name, const struct cmd_entry *e)
+{
+	log_warnx("option '%s' is not an option of '%s' (see muster help %s)",
+	    name, e->name, e->name);
+	exit(EXIT_USAGE);
+}
+
+/*
+ * An option getopt_long() did not know: one the command does not take,
+ * one that takes no value given one, or none at all.
+ */
+static void __attribute__((noreturn))
+muster_unknown(const struct cmd_entry *e, const char *word)
+{
+	const struct cmd_option	*o;
+	const char		*eq;
+	char			 name[64];
+	size_t			 len;
+
+	if (strncmp(word, "--", 2) != 0) {
+		if ((o = cmd_option(optopt)) != NULL && e != NULL &&
+		    !cmd_takes(e, o)) {
+			snprintf(name, sizeof name, "-%c", optopt);
+			muster_not_taken(name, e);
+		}
+		log_warnx("unknown option '-%c' (see muster help)", optopt);
+		exit(EXIT_USAGE);
+	}
+	eq = strchr(word, '=');
+	len = eq != NULL ? (size_t)(eq - word - 2) : strlen(word + 2);
+	if ((o = cmd_option_named(word + 2, len)) != NULL) {
+		if (e != NULL && !cmd_takes(e, o)) {
+			snprintf(name, sizeof name, "--%s", o->name);
+			muster_not_taken(name, e);
+		}
+		if (eq != NULL && o->value == NULL) {
+			log_warnx("option '%.*s' takes no value",
+			    (int)(eq - word), word);
+			exit(EXIT_USAGE);
+		}
+	}
+	log_warnx("unknown option '%s' (see muster help)", word);
+	exit(EXIT_USAGE);
+}
+
 /*
  * Parse options from argv[1] on, as getopt_long() does in mode ("+" stops
  * at the first word that is not an option, "" takes options anywhere
- * before "--"). Returns the index of the first word left; *taken is set to
- * the last option that took the next word as its value, or NULL.
+ * before "--"): those the command e takes, or with e NULL (before the
+ * command word) every option, each remembered to be checked against the
+ * command once it is known. Returns the index of the first word left;
+ * *taken is set to the last option that took the next word as its value,
+ * or NULL.
  */
 static int
-muster_options(struct cmd_ctx *ctx, int argc, char **argv, const char *mode,
-    int *help, const char **taken, const char **taken_value)
+muster_options(struct cmd_ctx *ctx, const struct cmd_entry *e, int argc,
+    char **argv, const char *mode, int *help, const char **taken,
+    const char **taken_value)
 {
-	static const char	 opts[] = ":w:x:i:c:t:nvhVF:C:I:A:W:S:";
 	enum display_mode	 display;
-	char			 optstring[sizeof opts + 1];
-	const char		*name, *word, *eq;
-	char			*cause = NULL;
+	const struct cmd_option	*o;
+	struct option		*longopts;
+	const char		*name;
+	char			*optstring, *cause = NULL;
 	int			 ch, longindex;
+	size_t			 i;
 
-	snprintf(optstring, sizeof optstring, "%s%s", mode, opts);
+	cmd_getopt(e, mode, &optstring, &longopts);
 	opterr = 0;
 	optind = 0;	/* glibc: start again, and read mode again */
 	*taken = *taken_value = NULL;
 	for (;;) {
 		longindex = -1;
-		ch = getopt_long(argc, argv, optstring, muster_longopts,
-		    &longindex);
+		ch = getopt_long(argc, argv, optstring, longopts, &longindex);
 		if (ch == -1)
 			break;
-		name = muster_optname(ch, longindex);
+		name = muster_optname(ch, longopts, longindex);
 		if (optarg != NULL && argv[optind - 1] == optarg) {
 			*taken = name;
 			*taken_value = optarg;
 		} else if (ch != ':' && ch != '?')
 			*taken = *taken_value = NULL;
+		if (e == NULL && (o = cmd_option(ch)) != NULL) {
+			for (i = 0; i < muster_ngiven; i++) {
+				if (muster_given[i].option == o)
+					break;
+			}
+			if (i == muster_ngiven && i < nitems(muster_given)) {
+				muster_given[i].option = o;
+				muster_given[i].as = xstrdup(name);
+				muster_ngiven++;
+			}
+		}
 		/*
 		 * An empty file name is a mistake; an empty -w or -x (from an
 		 * empty chain) selects or excludes nothing.
@@ -275,20 +294,11 @@ muster_options(struct cmd_ctx *ctx, int argc, char **argv, const char *mode,
 				    argv[optind - 1]);
 			exit(EXIT_USAGE);
 		default:
-			word = argv[optind - 1];
-			if (strncmp(word, "--", 2) != 0)
-				log_warnx("unknown option '-%c' (see muster"
-				    " help)", optopt);
-			else if ((eq = strchr(word, '=')) != NULL &&
-			    muster_longopt(word + 2, eq - word - 2))
-				log_warnx("option '%.*s' takes no value",
-				    (int)(eq - word), word);
-			else
-				log_warnx("unknown option '%s' (see muster"
-				    " help)", word);
-			exit(EXIT_USAGE);
+			muster_unknown(e, argv[optind - 1]);
 		}
 	}
+	free(optstring);
+	free(longopts);
 	return (optind);
 }
 
@@ -317,7 +327,8 @@ main(int argc, char **argv)
 	log_init("muster", 0);
 
 	/* The options before the command word. */
-	i = muster_options(&ctx, argc, argv, "+", &help, &taken, &taken_value);
+	i = muster_options(&ctx, NULL, argc, argv, "+", &help, &taken,
+	    &taken_value);
 	argc -= i;
 	argv += i;
 
@@ -345,9 +356,13 @@ main(int argc, char **argv)
 		exit(EXIT_USAGE);
 	}
 	ctx.entry = e;
+	for (i = 0; i < (int)muster_ngiven; i++) {
+		if (!cmd_takes(e, muster_given[i].option))
+			muster_not_taken(muster_given[i].as, e);
+	}
 
 	/* The options after it; argv[0], the command word, is skipped. */
-	i = muster_options(&ctx, argc, argv, e->words ? "+" : "", &help,
+	i = muster_options(&ctx, e, argc, argv, e->words ? "+" : "", &help,
 	    &taken, &taken_value);
 	argc -= i;
 	argv += i;
@@ -381,6 +396,8 @@ main(int argc, char **argv)
 	config_release(&ctx.config);
 	selection_release(&ctx.sel);
 	free(ctx.expect);
+	for (i = 0; i < (int)muster_ngiven; i++)
+		free(muster_given[i].as);
 	free(orig);
 	return (code);
 }

@@ -579,7 +579,54 @@ int	 selection_resolve(struct selection *, const char *,
 	     struct hostlist *, char **);
 
 /* cmd.c */
+/*
+ * The options, as tmux's option templates: one table (cmd_options[] in
+ * cmd.c) says each option's names, value and help line and the group it
+ * belongs to; a command names the groups and the options of its own it
+ * takes. getopt's strings, help, completion words and the checks of the
+ * man page all come from that table.
+ */
+#define CMD_GENERAL	0x01	/* -v -h -V: every command takes them */
+#define CMD_SELECTION	0x02	/* -w -x -i, the metadata filters */
+#define CMD_EXECUTION	0x04	/* -c -t -n --yes --reason, SSH */
+#define CMD_OUTPUT	0x08	/* --display --json ... --expect */
+#define CMD_OWN		0x10	/* taken only by the commands naming it */
+/* The groups every command that contacts hosts takes. */
+#define CMD_HOSTS	(CMD_SELECTION|CMD_EXECUTION|CMD_OUTPUT)
+/* What getopt_long() returns for an option without a letter. */
+enum {
+	OPT_SSH_CONFIG = 256,
+	OPT_AGENT_PATH,
+	OPT_CONNECT_TIMEOUT,
+	OPT_YES,
+	OPT_REASON,
+	OPT_DISPLAY,
+	OPT_JSON,
+	OPT_JSONL,
+	OPT_SENDERS,
+	OPT_COLOR,
+	OPT_NAGIOS,
+	OPT_EXPECT,
+};
+struct cmd_option {
+	int		 id;		/* its letter, or OPT_* */
+	const char	*name;		/* long name, or NULL */
+	const char	*value;		/* its value's name; NULL: none */
+	/* Help: one line, or lines separated by '\n' for a long one. */
+	const char	*help;
+	int		 group;		/* CMD_GENERAL ... CMD_OWN */
+	int		 reserved;	/* parsed, refused: not in this version */
+};
+extern const struct cmd_option cmd_options[];
+/* The command's own options: .options = CMD_OPTIONS(OPT_NAGIOS). */
+#define CMD_OPTIONS(...)	((const int []){ __VA_ARGS__, 0 })
+
 struct cmd_ctx;
+struct option;
+/*
+ * A command. Entries are written with designated initialisers, so a field
+ * added later needs no change to the entries that do not use it.
+ */
 struct cmd_entry {
 	const char	*name;
 	const char	*args;		/* usage after the name */
@@ -592,6 +639,19 @@ struct cmd_entry {
 	 * ssh), so "shell uname -a" needs no quotes or "--".
 	 */
 	int		 words;
+	/* The option groups it takes (CMD_GENERAL is implied). */
+	int		 groups;
+	/* Options of group CMD_OWN it takes, ended by 0; or NULL. */
+	const int	*options;
+	/*
+	 * What its arguments are, for completion: words separated by
+	 * spaces, one per argument, the last repeated when it ends with
+	 * "...": "agent" (an agent of the DDLs), "action" (an action of the
+	 * agent named before, else of the agent named as the command),
+	 * "input" (KEY=VALUE of that action), "command" (a command of the
+	 * table), "-" (anything). NULL: no argument is completed.
+	 */
+	const char	*complete;
 };
 /* Options shared by every command, filled by main(). */
 struct cmd_ctx {
@@ -620,9 +680,25 @@ struct cmd_ctx {
 };
 extern const struct cmd_entry *cmd_table[];
 const struct cmd_entry *cmd_find(const char *);
-/* Print a command's usage; to stderr when err. */
+/* The option getopt returned as id, or NULL. */
+const struct cmd_option *cmd_option(int);
+/* The option with this long name (len bytes), or NULL. */
+const struct cmd_option *cmd_option_named(const char *, size_t);
+/*
+ * Does the command take the option? With e NULL: is it an option that may
+ * come before the command word (any group but CMD_OWN)?
+ */
+int	 cmd_takes(const struct cmd_entry *, const struct cmd_option *);
+/*
+ * getopt_long()'s option string (after mode, "+" or "") and long options
+ * for the options e takes (e NULL: those before the command word). The
+ * caller frees both.
+ */
+void	 cmd_getopt(const struct cmd_entry *, const char *, char **,
+	     struct option **);
+/* Print a command's usage and options; to stderr when err. */
 void	 cmd_usage(const struct cmd_entry *, int);
-/* Print the list of commands (muster help). */
+/* Print the list of commands and every option (muster help). */
 void	 cmd_list(FILE *);
 
 struct ddl;
