@@ -1,48 +1,47 @@
 # bash completion for muster(1)                            -*- shell-script -*-
 #
-# Commands, options and their values, rpc agents and actions with their
-# inputs, files for --ssh-config and -i, and host names for -w and -x from
-# the Host lines of the ssh_config muster would read: --ssh-config on the
-# line, else $MUSTER_SSH_CONFIG, else the ssh_config key of muster's
-# config, else ~/.config/muster/ssh_config, else ~/.ssh/config.
-# Works with or without the bash-completion package.
+# Every word comes from the program itself, through `muster --complete`
+# (commands and each command's options from its command table; agents,
+# actions, inputs and list values from the agents' DDL files), so this
+# file holds none of them; only how to complete a kind of value: host
+# names for a LIST (-w, -x) from the Host lines of the ssh_config muster
+# would read (--ssh-config on the line, else $MUSTER_SSH_CONFIG, else the
+# ssh_config key of muster's config, else ~/.config/muster/ssh_config,
+# else ~/.ssh/config), files for a FILE or PATH, the choices of a value
+# written a|b|c. Works with or without the bash-completion package.
 
-# The commands: from `muster help` when the program runs, else the list of
-# this version; then muster-NAME programs on PATH (run as `muster NAME`).
-_muster_commands()
+# muster --complete ARGS..., quietly, with the program being completed.
+_muster_helper()
 {
-	local prog=$1 line cmds= in=
-	if [[ -n $prog ]] && type -P -- "$prog" >/dev/null 2>&1; then
-		while IFS= read -r line; do
-			if [[ $line == commands: ]]; then
-				in=1
-			elif [[ -n $in && $line =~ ^\ \ ([a-z][a-z0-9_-]*)\  ]]; then
-				cmds+=" ${BASH_REMATCH[1]}"
-			elif [[ -n $in ]]; then
-				break
-			fi
-		done < <("$prog" help 2>/dev/null)
-	fi
-	[[ -z $cmds ]] && cmds="ping rpc shell find agents doc help"
-	local c
-	for c in $(compgen -c muster- 2>/dev/null); do
-		c=${c#muster-}
-		[[ $c == agent || -z $c ]] && continue
-		cmds+=" $c"
-	done
-	printf '%s\n' $cmds | sort -u
+	"${_muster_prog:-muster}" --complete "$@" 2>/dev/null
 }
 
-# The agents and their actions, "AGENT ACTION..." a line: from `muster
-# agents` (the agents' DDL files) when the program runs, else this version's.
-_muster_agents()
+# The commands, then muster-NAME programs on PATH (run as `muster NAME`).
+_muster_commands()
 {
-	local prog=$1 out=
-	if [[ -n $prog ]] && type -P -- "$prog" >/dev/null 2>&1; then
-		out=$("$prog" agents 2>/dev/null)
-	fi
-	[[ -z $out ]] && out=$'rpcutil ping inventory get_fact agent_inventory\nshell run'
-	printf '%s\n' "$out"
+	local c
+	{
+		_muster_helper commands
+		for c in $(compgen -c muster- 2>/dev/null); do
+			c=${c#muster-}
+			[[ $c == agent || -z $c ]] && continue
+			printf '%s\n' "$c"
+		done
+	} | sort -u
+}
+
+# Read the options of a command (none: those before the command word)
+# into _muster_optval: option -> its value's name ("" for none).
+_muster_read_options()
+{
+	local line word rest
+	_muster_optval=()
+	while IFS= read -r line; do
+		# "WORD<tab>VALUE<tab>HELP", VALUE empty for none.
+		word=${line%%$'\t'*}
+		rest=${line#*$'\t'}
+		[[ -n $word ]] && _muster_optval[$word]=${rest%%$'\t'*}
+	done < <(_muster_helper -d options ${1:+"$1"})
 }
 
 # The value of the last "key = value" line for key in file.
@@ -160,194 +159,145 @@ _muster_complete_hostlist()
 	COMPREPLY=($(compgen -P "$prefix" -W "$hosts" -- "$last"))
 }
 
+
+# Complete the value of an option whose value is called kind (the table's
+# name for it: LIST, FILE, a|b|c, ...).
+_muster_complete_value()
+{
+	local kind=$1 cur=$2
+	case $kind in
+	LIST)
+		_muster_complete_hostlist "$cur"
+		;;
+	FILE | PATH)
+		compopt -o filenames 2>/dev/null
+		COMPREPLY=($(compgen -f -- "$cur"))
+		;;
+	*'|'*)
+		COMPREPLY=($(compgen -W "${kind//|/ }" -- "$cur"))
+		;;
+	esac
+}
+
 _muster()
 {
-	local eqpre=
+	local _muster_prog=${COMP_WORDS[0]}
+	local -A _muster_optval=()
+	local -a words=()
+	local cword=0 i j=-1 w join= cur pre
+
+	# Put back together the words COMP_WORDBREAKS split at '='
+	# ("--color=al", "key=val"); the reply is then cut to what follows
+	# the last '=', which is the part readline replaces.
+	for ((i = 0; i < ${#COMP_WORDS[@]}; i++)); do
+		w=${COMP_WORDS[i]}
+		if ((j > 0)) && [[ $w == =* && $w != *[!=]* ]]; then
+			words[j]+=$w
+			join=1
+		elif [[ -n $join ]]; then
+			words[j]+=$w
+			join=
+		else
+			words[++j]=$w
+		fi
+		((i == COMP_CWORD)) && cword=$j
+	done
+	cur=${words[cword]}
+
+	COMPREPLY=()
 	_muster_main
-	# A word "--opt=val" not split at '=': give back whole words.
-	if [[ -n $eqpre ]]; then
-		COMPREPLY=("${COMPREPLY[@]/#/$eqpre}")
+	if [[ $COMP_WORDBREAKS == *=* && $cur == *=* ]]; then
+		pre=${cur%"${cur##*=}"}
+		COMPREPLY=("${COMPREPLY[@]#"$pre"}")
 	fi
 }
 
 _muster_main()
 {
-	local cur prev i w cmd= cmdi=0 narg=0 ddash= prog
-	local opts_arg="-w -x -i -c -t --inventory --concurrency --timeout
-	    --connect-timeout --reason --ssh-config --agent-path --display
-	    --color"
-	local opts="-w -x -i -c -t -n -v -h -V --inventory --concurrency
-	    --timeout --connect-timeout --dry-run --yes --reason --ssh-config
-	    --agent-path --display --json --jsonl --senders --color --verbose
-	    --help --version"
+	local prev= i w cmd= ddash= kind wordcmds
+	local -a args=()
 
-	COMPREPLY=()
-	cur=${COMP_WORDS[COMP_CWORD]}
-	prev=
-	((COMP_CWORD > 0)) && prev=${COMP_WORDS[COMP_CWORD-1]}
-	prog=${COMP_WORDS[0]}
-
-	# "--opt=value" may reach us split at '=' (COMP_WORDBREAKS).
-	if [[ $cur == = && $prev == --* ]]; then
-		cur=
-	elif [[ $prev == = ]] && ((COMP_CWORD > 1)); then
-		prev=${COMP_WORDS[COMP_CWORD-2]}
-	elif [[ $cur == --*=* ]]; then
-		prev=${cur%%=*}
-		cur=${cur#*=}
-		eqpre=$prev=
-	fi
-
-	# The command word and how many arguments it has before this word.
-	for ((i = 1; i < COMP_CWORD; i++)); do
-		w=${COMP_WORDS[i]}
-		[[ $w == = ]] && continue
+	# The command word and its arguments before this word.
+	_muster_read_options
+	for ((i = 1; i < cword; i++)); do
+		w=${words[i]}
 		if [[ -z $ddash ]]; then
 			if [[ $w == -- ]]; then
 				ddash=1
 				continue
 			fi
-			if [[ $w == -* && $w != - ]]; then
-				case " $opts_arg " in
-				*" $w "*)
+			if [[ $w == -?* ]]; then
+				# Its value is the next word, unless attached.
+				if [[ -n ${_muster_optval[$w]} ]]; then
 					((i++))
-					[[ ${COMP_WORDS[i]} == = ]] && ((i++))
-					;;
-				esac
+				fi
 				continue
 			fi
 		fi
 		if [[ -z $cmd ]]; then
 			cmd=$w
-			cmdi=$i
+			_muster_read_options "$cmd"
+			wordcmds=" $(_muster_helper words-commands | tr '\n' ' ') "
 		else
-			((narg++))
-			# shell's command: every word after its first is its own.
-			[[ $cmd == shell ]] && ddash=1
+			args+=("$w")
+			# A command line of its own: every word after its first
+			# is its own.
+			[[ $wordcmds == *" $cmd "* ]] && ddash=1
 		fi
 	done
-
-	# The value of an option.
-	if [[ -z $ddash ]]; then
-		case $prev in
-		-w | -x)
-			_muster_complete_hostlist "$cur"
-			return
-			;;
-		-i | --inventory | --ssh-config)
-			compopt -o filenames 2>/dev/null
-			COMPREPLY=($(compgen -f -- "$cur"))
-			return
-			;;
-		--display)
-			COMPREPLY=($(compgen -W "ok failed all none" -- "$cur"))
-			return
-			;;
-		--color)
-			COMPREPLY=($(compgen -W "auto always never" -- "$cur"))
-			return
-			;;
-		--agent-path)
-			compopt -o filenames 2>/dev/null
-			COMPREPLY=($(compgen -f -- "$cur"))
-			return
-			;;
-		-c | -t | --concurrency | --timeout | --connect-timeout | --reason)
-			return
-			;;
-		esac
-		# -wLIST, -xLIST, -iFILE in one word.
-		case $cur in
-		-w?* | -x?*)
-			_muster_complete_hostlist "${cur:2}"
-			COMPREPLY=("${COMPREPLY[@]/#/${cur:0:2}}")
-			return
-			;;
-		-i?*)
-			compopt -o filenames 2>/dev/null
-			COMPREPLY=($(compgen -f -P -i -- "${cur:2}"))
-			return
-			;;
-		-*)
-			COMPREPLY=($(compgen -W "$opts" -- "$cur"))
-			return
-			;;
-		esac
+	if ((cword - 1 >= 1)) && [[ -z $ddash ]]; then
+		prev=${words[cword-1]}
+		[[ -z ${_muster_optval[$prev]} ]] && prev=
 	fi
 
-	if [[ -z $cmd ]]; then
-		COMPREPLY=($(compgen -W "$(_muster_commands "$prog")" -- "$cur"))
+	# The value of an option: after it, attached with '=' (long) or
+	# written right after the letter (short).
+	if [[ -n $prev ]]; then
+		_muster_complete_value "${_muster_optval[$prev]}" "$cur"
+		return
+	fi
+	if [[ -z $ddash && $cur == --*=* ]]; then
+		kind=${_muster_optval[${cur%%=*}]}
+		if [[ -n $kind ]]; then
+			_muster_complete_value "$kind" "${cur#*=}"
+			COMPREPLY=("${COMPREPLY[@]/#/${cur%%=*}=}")
+		fi
+		return
+	fi
+	if [[ -z $ddash && $cur == -[!-]?* ]]; then
+		kind=${_muster_optval[${cur:0:2}]}
+		if [[ -n $kind ]]; then
+			_muster_complete_value "$kind" "${cur:2}"
+			COMPREPLY=("${COMPREPLY[@]/#/${cur:0:2}}")
+			return
+		fi
+	fi
+	if [[ -z $ddash && $cur == -* ]]; then
+		COMPREPLY=($(compgen -W "${!_muster_optval[*]}" -- "$cur"))
 		return
 	fi
 
-	case $cmd in
-	help)
-		((narg == 0)) &&
-		    COMPREPLY=($(compgen -W "$(_muster_commands "$prog")" \
-			-- "$cur"))
-		;;
-	rpc)
-		local agent=
-		for ((i = cmdi + 1; i < COMP_CWORD; i++)); do
-			w=${COMP_WORDS[i]}
-			if [[ $w == -* && $w != - && -z $ddash ]]; then
-				case " $opts_arg " in
-				*" $w "*) ((i++)) ;;
-				esac
-				continue
-			fi
-			agent=$w
-			break
-		done
-		if ((narg == 0)); then
-			COMPREPLY=($(compgen -W "$(_muster_agents "$prog" |
-			    cut -d" " -f1)" -- "$cur"))
-		elif ((narg == 1)); then
-			COMPREPLY=($(compgen -W "$(_muster_agents "$prog" |
-			    awk -v a="$agent" '$1 == a { $1 = ""; print }')" \
-			    -- "$cur"))
-		else
-			local action= inputs=
-			for ((i++; i < COMP_CWORD; i++)); do
-				w=${COMP_WORDS[i]}
-				if [[ $w == -* && $w != - && -z $ddash ]]; then
-					case " $opts_arg " in
-					*" $w "*) ((i++)) ;;
-					esac
-					continue
-				fi
-				action=$w
-				break
-			done
-			case $agent.$action in
-			rpcutil.get_fact) inputs="fact=" ;;
-			shell.run) inputs="command= timeout=" ;;
-			esac
-			if [[ $cur == fact=* && $agent.$action == rpcutil.get_fact ]]; then
-				COMPREPLY=($(compgen -P fact= -W "identity hostname
-				    fqdn os.family os.name os.release.full
-				    os.release.major kernel architecture
-				    processors.count memory.total_mb uptime_s" \
-				    -- "${cur#fact=}"))
-			elif [[ -n $inputs ]]; then
-				compopt -o nospace 2>/dev/null
-				COMPREPLY=($(compgen -W "$inputs" -- "$cur"))
-			fi
-		fi
-		;;
-	doc)
-		((narg == 0)) &&
-		    COMPREPLY=($(compgen -W "$(_muster_agents "$prog" |
-			cut -d" " -f1)" -- "$cur"))
-		;;
-	shell | ping | find | agents)
-		;;
-	*)
+	if [[ -z $cmd ]]; then
+		COMPREPLY=($(compgen -W "$(_muster_commands)" -- "$cur"))
+		return
+	fi
+	if ! _muster_helper commands | grep -qx -- "$cmd"; then
 		# An external muster-NAME: files are a fair guess.
 		compopt -o filenames 2>/dev/null
 		COMPREPLY=($(compgen -f -- "$cur"))
-		;;
-	esac
+		return
+	fi
+	# The command's arguments, by its table entry.
+	local IFS=$'\n'
+	COMPREPLY=($(compgen -W "$(_muster_helper args "$cmd" \
+	    "${args[@]}" "$cur")" -- "$cur"))
+	if ((${#COMPREPLY[@]} > 0)) && [[ ${COMPREPLY[*]} == *= ]]; then
+		# "KEY=": the value comes right after it.
+		for w in "${COMPREPLY[@]}"; do
+			[[ $w == *= ]] || return
+		done
+		compopt -o nospace 2>/dev/null
+	fi
 }
 
 complete -F _muster muster

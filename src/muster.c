@@ -326,6 +326,9 @@ main(int argc, char **argv)
 	ctx.argv = orig;
 	log_init("muster", 0);
 
+	if (argc > 1 && strcmp(argv[1], "--complete") == 0)
+		return (complete_main(argc - 2, argv + 2));
+
 	/* The options before the command word. */
 	i = muster_options(&ctx, NULL, argc, argv, "+", &help, &taken,
 	    &taken_value);

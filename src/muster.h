@@ -701,6 +701,14 @@ void	 cmd_usage(const struct cmd_entry *, int);
 /* Print the list of commands and every option (muster help). */
 void	 cmd_list(FILE *);
 
+/* complete.c */
+/*
+ * muster --complete [-d] WHAT [ARGS]: completion words, one a line, for
+ * the shell completion scripts (git's --git-completion-helper). Returns
+ * the exit code.
+ */
+int	 complete_main(int, char **);
+
 struct ddl;
 struct ddl_action;
 struct ddl_registry;
