@@ -317,6 +317,11 @@ main(int argc, char **argv)
 	int			 help = 0, code, i;
 
 	ui_output_init();
+	log_init("muster", 0);
+	/* The completion scripts' helper, before anything else is set up. */
+	if (argc > 1 && strcmp(argv[1], "--complete") == 0)
+		return (complete_main(argc - 2, argv + 2));
+
 	memset(&ctx, 0, sizeof ctx);
 	selection_init(&ctx.sel);
 	ctx.argc = argc;
@@ -324,10 +329,6 @@ main(int argc, char **argv)
 	for (i = 0; i < argc; i++)
 		orig[i] = argv[i];
 	ctx.argv = orig;
-	log_init("muster", 0);
-
-	if (argc > 1 && strcmp(argv[1], "--complete") == 0)
-		return (complete_main(argc - 2, argv + 2));
 
 	/* The options before the command word. */
 	i = muster_options(&ctx, NULL, argc, argv, "+", &help, &taken,
