@@ -50,5 +50,8 @@ const struct cmd_entry cmd_nrpe_entry = {
 	.summary = "run an NRPE check on each host; --nagios for one plugin"
 	    " line",
 	.targets = 1,
+	.groups = CMD_HOSTS,
+	.options = CMD_OPTIONS(OPT_NAGIOS),
+	.complete = "- -...",
 	.exec = cmd_nrpe_exec,
 };

@@ -40,5 +40,7 @@ const struct cmd_entry cmd_package_entry = {
 	.summary = "install, update, remove or query a package; versions"
 	    " summarised",
 	.targets = 1,
+	.groups = CMD_HOSTS,
+	.complete = "action - input...",
 	.exec = cmd_package_exec,
 };

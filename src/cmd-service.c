@@ -74,5 +74,7 @@ const struct cmd_entry cmd_service_entry = {
 	.summary = "start, stop, restart or query a service; hosts not in the"
 	    " state asked for are listed",
 	.targets = 1,
+	.groups = CMD_HOSTS,
+	.complete = "- action",
 	.exec = cmd_service_exec,
 };

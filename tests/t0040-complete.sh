@@ -281,8 +281,10 @@ test_expect_success 'bash: option values from the table' '
 '
 
 test_expect_success 'bash: rpc AGENT ACTION KEY=VALUE and doc AGENT from the DDLs' '
+	{ echo demo && for f in "$TOP"/ddl/*.json; do f=${f##*/}; echo "${f%.json}"; done; } |
+	    sort >agents &&
 	comp -w n1 rpc "" >out &&
-	printf "demo\nrpcutil\nshell\n" >expect && test_cmp expect out &&
+	test_cmp agents out &&
 	comp rpc rpcutil "" >out &&
 	"$MUSTER" --complete actions rpcutil | sort >expect && test_cmp expect out &&
 	comp rpc demo set "" >out &&
@@ -296,7 +298,13 @@ test_expect_success 'bash: rpc AGENT ACTION KEY=VALUE and doc AGENT from the DDL
 	comp rpc demo set mode = fast f >out &&
 	printf "force=\n" >expect && test_cmp expect out &&
 	comp doc "" >out &&
-	printf "demo\nrpcutil\nshell\n" >expect && test_cmp expect out &&
+	test_cmp agents out &&
+	comp package "" >out &&
+	"$MUSTER" --complete actions package | sort >expect && test_cmp expect out &&
+	comp package install zsh "" >out &&
+	printf "package=\nversion=\n" >expect && test_cmp expect out &&
+	comp service cron "" >out &&
+	printf "restart\nstart\nstatus\nstop\n" >expect && test_cmp expect out &&
 	comp help d >out &&
 	printf "doc\n" >expect && test_cmp expect out
 '
