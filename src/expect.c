@@ -172,6 +172,41 @@ expect_met(const struct expect *e, const msgpack_object *v)
 	return (0);
 }
 
+/* What a reply value is, in the DDL's words. */
+static const char *
+expect_wire_kind(const msgpack_object *v)
+{
+	switch (wire_type(v)) {
+	case WIRE_BOOL:
+		return ("a boolean");
+	case WIRE_INT:
+		return ("an integer");
+	case WIRE_DOUBLE:
+		return ("a float");
+	case WIRE_STR:
+	case WIRE_BIN:
+		return ("a string");
+	default:
+		return (wire_type_name(wire_type(v)));
+	}
+}
+
+/* What an expectation wants. */
+static const char *
+expect_kind(const struct expect *e)
+{
+	switch (e->type) {
+	case EXPECT_INTEGER:
+		return ("an integer");
+	case EXPECT_NUMBER:
+		return ("a number");
+	case EXPECT_BOOLEAN:
+		return ("a boolean");
+	default:
+		return ("a string");
+	}
+}
+
 /* Fail the host if it answered OK without every expected value. */
 void
 expect_host(struct host *h, const struct action_spec *spec)
@@ -191,8 +226,14 @@ expect_host(struct host *h, const struct action_spec *spec)
 		got = v != NULL && wire_type(v) != WIRE_NIL ?
 		    value_string(v) : xstrdup("nothing");
 		free(h->result.statusmsg);
-		xasprintf(&h->result.statusmsg, "expected %s=%s, got %s",
-		    e->field, e->text, got);
+		/* The same text of another type ("true" for true): say so. */
+		if (strcmp(got, e->text) == 0 && v != NULL)
+			xasprintf(&h->result.statusmsg, "expected %s=%s, got %s"
+			    " (%s, not %s)", e->field, e->text, got,
+			    expect_wire_kind(v), expect_kind(e));
+		else
+			xasprintf(&h->result.statusmsg, "expected %s=%s, got %s",
+			    e->field, e->text, got);
 		free(got);
 		h->result.status = RESULT_FAILED;
 		return;

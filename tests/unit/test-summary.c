@@ -401,7 +401,8 @@ test_expect_apply(void **state)
 	assert_int_equal(r->hosts[7]->result.status, RESULT_OK);
 	res = &r->hosts[8]->result;
 	assert_int_equal(res->status, RESULT_FAILED);
-	assert_string_equal(res->statusmsg, "expected enabled=true, got true");
+	assert_string_equal(res->statusmsg,
+	    "expected enabled=true, got true (a string, not a boolean)");
 	res = &r->hosts[9]->result;
 	assert_int_equal(res->status, RESULT_UNREACHABLE);
 	assert_string_equal(res->statusmsg,
