@@ -23,6 +23,20 @@ test_expect_success 'muster doc shell shows the inputs and outputs' '
 	test_grep "^  Aggregate: summary(value)$" out
 '
 
+test_expect_success 'muster doc of every shipped agent names each action, input and output' '
+	for f in "$TOP"/ddl/*.json; do
+		a=$(jq -r .metadata.name "$f") &&
+		"$MUSTER" doc "$a" >out &&
+		test_grep "^$a .*(.*/ddl/$a.json), timeout [0-9]* s$" out &&
+		for act in $(jq -r ".actions[].action" "$f"); do
+			test_grep "^$act (display " out || exit 1
+		done &&
+		for w in $(jq -r ".actions[] | (.input // {}), (.output // {}) | keys[]" "$f" | sort -u); do
+			test_grep "^    $w: " out || exit 1
+		done || exit 1
+	done
+'
+
 test_expect_success 'muster doc of an unknown agent is one line and exit 64' '
 	test_expect_code 64 "$MUSTER" doc nosuch 2>err &&
 	test_grep "no DDL describes agent .nosuch." err &&
