@@ -320,6 +320,61 @@ test_expect_success 'raw: includes nested too deep are refused' '
 	sed -i "s|^nrpe_config = .*|nrpe_config = $TRASH/raw/nrpe.cfg|" agent.conf
 '
 
+# A host that gives no answer: a loopback port with no listener, beside
+# the fleet's hosts (the fleet's ssh_config first, then this one).
+refused=$("$TOOLS/free-port")
+{
+	cat "$FLEET_DIR/ssh_config"
+	printf "Host down1\n\tHostName 127.0.0.1\n\tPort %s\n" "$refused"
+} >nagios.conf
+
+test_expect_success 'muster nrpe CHECK lists the hosts not OK, states summarised' '
+	test_expect_code 2 fleet_muster -w "$hosts" nrpe check_state >out &&
+	test_grep "^node0004 *WARNING: state of node0004$" out &&
+	test_grep "^node0005 *CRITICAL: state of node0005$" out &&
+	test_grep "^node0006 *UNKNOWN: state of node0006$" out &&
+	! grep "^node000[123]" out &&
+	test_grep "^ *Exit Code: 3 \* OK, 1 \* CRITICAL node0005, 1 \* UNKNOWN node0006, 1 \* WARNING node0004$" out
+'
+
+test_expect_success 'muster nrpe CHECK ARG...: the words fill $ARG1$, $ARG2$' '
+	test_expect_code 2 fleet_muster -w node0001 nrpe two_args 1 "x; touch $TRASH/pwned" --json >out.json &&
+	jq -e ".request.args == {\"command\": \"two_args\", \"args\": \"1!x; touch $TRASH/pwned\"}" out.json &&
+	jq -e ".results[0].data.output == \"WARNING: second: x; touch $TRASH/pwned\"" out.json &&
+	test ! -e pwned
+'
+
+test_expect_success '--nagios: one plugin line, the hosts not OK, the worst state (critical: 2)' '
+	test_expect_code 2 fleet_muster -w "$hosts" nrpe check_state --nagios >out &&
+	head -n 1 out >line &&
+	test_grep "^check_state: OK: 3 WARNING: 1 CRITICAL: 1 UNKNOWN: 1|total=6 ok=3 warn=1 crit=1 unknown=1 checktime=[0-9.]*s$" line &&
+	test_grep "^node0004 WARNING: state of node0004$" out &&
+	test_grep "^node0005 CRITICAL: state of node0005$" out &&
+	test_grep "^node0006 UNKNOWN: state of node0006$" out &&
+	test $(wc -l <out) -eq 4
+'
+
+test_expect_success '--nagios: warning beats unknown (1), all OK is 0' '
+	test_expect_code 1 fleet_muster -w "node[0004,0006]" nrpe check_state --nagios >out &&
+	test_grep "^check_state: OK: 0 WARNING: 1 CRITICAL: 0 UNKNOWN: 1|" out &&
+	fleet_muster -w "node[0001-0003]" nrpe check_state --nagios >out &&
+	test_grep "^check_state: OK: 3 WARNING: 0 CRITICAL: 0 UNKNOWN: 0|total=3 ok=3" out &&
+	test $(wc -l <out) -eq 1
+'
+
+test_expect_success '--nagios: a host that gives no answer counts UNKNOWN (3)' '
+	test_expect_code 3 "$MUSTER" --ssh-config nagios.conf -w "node[0001-0003],down1" \
+	    nrpe check_state --nagios >out &&
+	test_grep "^check_state: OK: 3 WARNING: 0 CRITICAL: 0 UNKNOWN: 1|total=4" out &&
+	test_grep "^down1 UNKNOWN: unreachable: .*refused" out
+'
+
+test_expect_success '--nagios is nrpe'"'"'s alone; elsewhere one line, exit 64' '
+	test_expect_code 64 fleet_muster -w node0001 ping --nagios 2>err &&
+	test_grep "not an option of .ping." err &&
+	test $(wc -l <err) -eq 1
+'
+
 test_expect_success 'clean up the hosts nrpe.cfg files' '
 	nrpe_hosts | while read -r name state; do
 		h=$FLEET_DIR/hosts/$name &&
