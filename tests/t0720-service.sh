@@ -223,6 +223,36 @@ test_expect_success 'a start script that exits 1: failed with its message' '
 	    (.statusmsg | test(\"start demo failed .exit code 1., now stopped: demo: cannot bind 127.0.0.1:8080: address already in use\"))" st.json
 '
 
+test_expect_success 'muster service NAME start: only the host not running is listed' '
+	rm -f "$FLEET_DIR/hosts/node0034/demo.mode" &&
+	test_expect_code 2 fleet_muster -w "$hosts" service demo start >out &&
+	test_grep "^node0035 " out &&
+	! grep "^node003[12346] " out &&
+	test_grep "^ *Failed: 1   node0035$" out &&
+	test_grep "^ *Service Status: 5 \* running, 1 \* stopped node0035$" out
+'
+
+test_expect_success 'muster service status NAME (either order) lists every host' '
+	test_expect_code 0 fleet_muster -w "$hosts" service status demo >out &&
+	test $(grep -c "^node003[1-6] *Service Status: \(running\|stopped\)" out) -eq 6 &&
+	test_grep "^node0035 *Service Status: stopped" out
+'
+
+test_expect_success 'muster service NAME stop: stopped is what was asked, all OK' '
+	fleet_muster -w "$hosts" service demo stop >out &&
+	test_grep "^ *Service Status: 6 \* stopped$" out &&
+	! grep "^node" out &&
+	rm "$FLEET_DIR/hosts/node0035/demo.mode"
+'
+
+test_expect_success 'muster service: an action that is not one, or a hostile name: exit 64' '
+	test_expect_code 64 fleet_muster -w node0031 service demo reload 2>err &&
+	test_grep "agent .service. has no action .reload." err &&
+	test_expect_code 64 fleet_muster -w node0031 service -- -x start 2>err &&
+	test_grep "service" err &&
+	test $(wc -l <err) -eq 1
+'
+
 test_expect_success 'a status the script cannot tell (LSB 4): failed, no status' '
 	echo unknown >"$FLEET_DIR/hosts/node0036/demo.mode" &&
 	test_expect_code 2 fleet_muster -w node0036 rpc service status service=demo --json >st.json &&
