@@ -117,6 +117,14 @@ render_field(FILE *f, const char *label, const msgpack_object *v, int col,
 	}
 }
 
+/* Does a value say nothing (nil, an empty string)? Left out. */
+static int
+render_empty(const msgpack_object *v)
+{
+	return (wire_type(v) == WIRE_NIL ||
+	    (wire_type(v) == WIRE_STR && wire_len(v) == 0));
+}
+
 /* The label of a reply key: the DDL's display_as, else the key. */
 static char *
 render_label(const struct ddl_action *a, const char *k, size_t klen,
@@ -163,13 +171,15 @@ render_data(FILE *f, const struct host *h, int col,
 		free(label);
 	}
 	for (i = 0; a != NULL && i < a->noutputs; i++) {
-		if ((v = result_data(&h->result, a->outputs[i].name)) == NULL)
+		v = result_data(&h->result, a->outputs[i].name);
+		if (v == NULL || render_empty(v))
 			continue;
 		render_field(f, a->outputs[i].display_as != NULL ?
 		    a->outputs[i].display_as : a->outputs[i].name, v, col, w);
 	}
 	for (i = 0; i < wire_len(data); i++) {
-		if (wire_map_at(data, i, &k, &klen, &v) != 0)
+		if (wire_map_at(data, i, &k, &klen, &v) != 0 ||
+		    (a != NULL && render_empty(v)))
 			continue;
 		label = render_label(a, k, klen, &declared);
 		if (!declared)
@@ -190,8 +200,7 @@ render_line_add(struct strbuf *sb, const char *label,
 	int	 ok;
 
 	/* Empty strings and nils say nothing: leave them out. */
-	if (wire_type(v) == WIRE_NIL ||
-	    (wire_type(v) == WIRE_STR && wire_len(v) == 0))
+	if (render_empty(v))
 		return (1);
 	if (wire_type(v) == WIRE_MAP || wire_type(v) == WIRE_ARRAY)
 		return (0);
@@ -205,13 +214,12 @@ render_line_add(struct strbuf *sb, const char *label,
 }
 
 /*
- * A host whose data is a few short scalars on one line after its name:
- * "node0001    Status: running", so a status query of 500 hosts is 500
- * lines. 0 (nothing printed) when the data needs the block form.
+ * A host's data as one line of short scalars, "Status: running, ...";
+ * NULL when the data needs the block form (maps, lists, multi-line text,
+ * more than fits after the name column).
  */
-static int
-render_data_line(FILE *f, const struct host *h, int col,
-    const struct ddl_action *a)
+static char *
+render_data_text(const struct host *h, int col, const struct ddl_action *a)
 {
 	const msgpack_object	*data = h->result.reply.data, *v;
 	struct strbuf		 sb = STRBUF_INIT;
@@ -222,7 +230,7 @@ render_data_line(FILE *f, const struct host *h, int col,
 
 	if (a == NULL || !h->result.have_reply || data == NULL ||
 	    wire_len(data) == 0)
-		return (0);
+		return (NULL);
 	for (i = 0; ok && i < a->noutputs; i++) {
 		if ((v = result_data(&h->result, a->outputs[i].name)) != NULL)
 			ok = render_line_add(&sb, a->outputs[i].display_as !=
@@ -237,14 +245,30 @@ render_data_line(FILE *f, const struct host *h, int col,
 			ok = render_line_add(&sb, label, v);
 		free(label);
 	}
-	if (ok && col + sb.len <= RENDER_LINE_MAX) {
-		fprintf(f, "%-*s", col, h->name);
-		ui_fputs(f, UI_NONE, sb.len > 0 ? sb.buf : "");
-		fputc('\n', f);
-	} else
-		ok = 0;
-	strbuf_release(&sb);
-	return (ok);
+	if (!ok || sb.len == 0 || col + sb.len > RENDER_LINE_MAX) {
+		strbuf_release(&sb);
+		return (NULL);
+	}
+	return (strbuf_detach(&sb));
+}
+
+/*
+ * An OK host with such data on one line after its name, so a status
+ * query of 500 hosts is 500 lines; 0 (nothing printed) otherwise.
+ */
+static int
+render_data_line(FILE *f, const struct host *h, int col,
+    const struct ddl_action *a)
+{
+	char	*text;
+
+	if ((text = render_data_text(h, col, a)) == NULL)
+		return (0);
+	fprintf(f, "%-*s", col, h->name);
+	ui_fputs(f, UI_NONE, text);
+	fputc('\n', f);
+	free(text);
+	return (1);
 }
 
 /* A note under a host whose reply names another sender. */
@@ -326,6 +350,7 @@ render_results(FILE *f, struct run *r, const struct action_spec *spec,
 	int		  col;
 	enum ui_color	  c;
 	const char	 *msg;
+	char		 *text;
 
 	if (spec->render_results != NULL) {
 		spec->render_results(f, r, mode);
@@ -373,8 +398,18 @@ render_results(FILE *f, struct run *r, const struct action_spec *spec,
 				spec->render_host(f, h);
 			} else if (h->result.have_reply &&
 			    mode == DISPLAY_ALL && spec->ddl_action != NULL &&
-			    h->result.status == RESULT_FAILED)
-				render_data(f, h, col, spec->ddl_action);
+			    h->result.status == RESULT_FAILED) {
+				/* Its data too, on one line when it fits. */
+				if ((text = render_data_text(h, col,
+				    spec->ddl_action)) != NULL) {
+					fprintf(f, "%*s", col, "");
+					ui_fputs(f, UI_NONE, text);
+					fputc('\n', f);
+					free(text);
+				} else
+					render_data(f, h, col,
+					    spec->ddl_action);
+			}
 		}
 		render_sender(f, h, col);
 		shown++;
