@@ -2,7 +2,8 @@
 # fleet.sh: a fleet of SSH "hosts" on this machine, from one real sshd.
 #
 #   fleet.sh up DIR N [--kex ALG] [--port P]   start N hosts in DIR
-#   fleet.sh down DIR                          stop them (DIR stays)
+#   fleet.sh down DIR                          stop them (DIR stays), and
+#                                              what fleet-agents.sh made
 #   fleet.sh status DIR                        exit 0 if the fleet runs
 #   fleet.sh port                              print a free loopback port
 #
@@ -166,6 +167,10 @@ cmd_down()
 {
 	[ $# -eq 1 ] || usage
 	dir=$(absdir "$1")
+	# The agents' daemons and files first (tests/fleet-agents.sh).
+	if [ -d "$dir/agents" ] && [ -f "$dir/fleet.env" ]; then
+		sh "$(dirname "$0")/fleet-agents.sh" down "$dir"
+	fi
 	pids=
 	if pid=$(fleet_pid "$dir"); then
 		pids="$pid $(descendants "$pid")"
