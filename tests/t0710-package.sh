@@ -4,10 +4,11 @@ test_description='package agent: real apt-get and dpkg into per-host roots, drif
 
 # Each host of the fleet has its own dpkg database and install root
 # (dpkg_root = HOST/root) and its own apt configuration (apt_config =
-# HOST/apt/apt.conf, written here), so the real apt-get installs into
-# HOST/root from a local file repository, with no network and without
-# touching the machine's own dpkg database. The hosts share one copy of
-# the package lists, fetched once. See /work/shared/notes and the README.
+# HOST/apt/apt.conf), both made by tests/fleet-agents.sh, so the real
+# apt-get installs into HOST/root from a local file repository, with no
+# network and without touching the machine's own dpkg database. The hosts
+# share one copy of the package lists, fetched once. See /work/shared/notes
+# and the README.
 
 [ "$(id -u)" = 0 ] || test_skip_all "apt-get and dpkg need root"
 for t in apt-get dpkg-deb dpkg-scanpackages dpkg-query dash xz; do
@@ -22,48 +23,6 @@ LAST=40		# hosts node0001 to node0040 get an apt root
 host_dir()
 {
 	printf '%s/hosts/node%04d\n' "$FLEET_DIR" "$1"
-}
-
-# A package NAME VERSION [preinst exit code]: one file, a conffile.
-build_deb()
-{
-	d=$TRASH/src/$1-$2
-	mkdir -p "$d/DEBIAN" "$d/usr/share/$1" "$d/etc"
-	echo "$1 $2" >"$d/usr/share/$1/VERSION"
-	echo "# $1 configuration" >"$d/etc/$1.conf"
-	echo "/etc/$1.conf" >"$d/DEBIAN/conffiles"
-	printf 'Package: %s\nVersion: %s\nArchitecture: all\nMaintainer: muster tests <tests@example.org>\nDescription: muster test package %s\n' \
-	    "$1" "$2" "$1" >"$d/DEBIAN/control"
-	if [ -n "${3:-}" ]; then
-		printf '#!/bin/sh\necho "%s refuses to install here" >&2\nexit %s\n' \
-		    "$1" "$3" >"$d/DEBIAN/preinst"
-		chmod 755 "$d/DEBIAN/preinst"
-	fi
-	dpkg-deb --root-owner-group -Zgzip --build "$d" \
-	    "$TRASH/repo/$1_$2_all.deb" >/dev/null
-}
-
-# An apt configuration that keeps apt-get and dpkg inside ROOT, reading
-# the shared lists; apt's own configuration of the machine is not read.
-write_apt_conf()
-{
-	mkdir -p "$1/apt/parts" "$2/var/lib/dpkg/info" "$2/var/lib/dpkg/updates" \
-	    "$2/var/cache/apt/archives/partial" "$2/var/log/apt" \
-	    "$2/etc/apt/preferences.d"
-	[ -f "$2/var/lib/dpkg/status" ] || : >"$2/var/lib/dpkg/status"
-	cat >"$1/apt/apt.conf" <<-EOF
-	Dir "$2/";
-	Dir::State::status "$2/var/lib/dpkg/status";
-	Dir::State::Lists "${3:-$TRASH/lists}/";
-	Dir::Etc::main "/dev/null";
-	Dir::Etc::parts "$1/apt/parts";
-	Dir::Etc::sourcelist "$TRASH/sources.list";
-	Dir::Etc::sourceparts "-";
-	APT::Architecture "amd64";
-	APT::Sandbox::User "root";
-	Acquire::Languages "none";
-	DPkg::Options { "--root=$2"; "--log=$2/var/log/dpkg.log"; };
-	EOF
 }
 
 # apt-get for host N, outside muster (to set the scene).
@@ -92,36 +51,18 @@ field_counts()
 	    sed 's/^ *//'
 }
 
+# The packages (app 1.0-1 and 2.0-1, bad 1.0-1 whose preinst fails), the
+# repository and the roots come from tests/fleet-agents.sh, as the demo's.
 test_expect_success 'setup: packages, a file repository, a root per host' '
-	mkdir -p repo lists/partial &&
-	build_deb app 1.0-1 &&
-	build_deb app 2.0-1 &&
-	build_deb bad 1.0-1 1 &&
-	(cd repo && dpkg-scanpackages --multiversion . /dev/null >Packages \
-	    2>/dev/null && xz -k Packages) &&
-	test $(grep -c "^Package: app" repo/Packages) -eq 2 &&
-	echo "deb [trusted=yes] file:$TRASH/repo ./" >sources.list &&
-	i=1 &&
-	while [ $i -le $LAST ]; do
-		h=$(host_dir $i) &&
-		rm -rf "$h/root" "$h/apt" &&
-		write_apt_conf "$h" "$h/root" || exit 1
-		i=$((i + 1))
-	done &&
-	host_apt 1 apt-get -q update >update.out 2>&1 &&
-	ls lists | grep -q Packages
+	sh "$TOP/tests/fleet-agents.sh" up "$FLEET_DIR" 1 $LAST package &&
+	test $(grep -c "^Package: app" "$FLEET_DIR/agents/repo/Packages") -eq 2 &&
+	ls "$FLEET_DIR/agents/lists" | grep -q Packages &&
+	test -f "$(host_dir $LAST)/apt/apt.conf" &&
+	test -f "$(host_dir $LAST)/root/var/lib/dpkg/status"
 '
 
-# /bin/sh for maintainer scripts in the roots that need one: dash and
-# what it loads, copied once and hard-linked into each such root.
 test_expect_success 'setup: a /bin/sh in the root of node0040' '
-	mkdir -p shroot/bin &&
-	cp /usr/bin/dash shroot/bin/sh &&
-	for lib in $(ldd /usr/bin/dash | grep -o "/[^ ]*"); do
-		mkdir -p "shroot$(dirname "$lib")" &&
-		cp -L "$lib" "shroot$lib" || exit 1
-	done &&
-	cp -al shroot/. "$(host_dir 40)/root/" &&
+	sh "$TOP/tests/fleet-agents.sh" binsh "$FLEET_DIR" 40 &&
 	chroot "$(host_dir 40)/root" /bin/sh -c "exit 0"
 '
 
@@ -379,12 +320,8 @@ time.sleep(30)" "$h/root/var/lib/dpkg/lock-frontend" locked &
 '
 
 test_expect_success 'cleanup: the hosts lose their apt roots' '
-	i=1 &&
-	while [ $i -le $LAST ]; do
-		h=$(host_dir $i) &&
-		rm -rf "$h/root" "$h/apt" || exit 1
-		i=$((i + 1))
-	done
+	sh "$TOP/tests/fleet-agents.sh" down "$FLEET_DIR" 1 $LAST package &&
+	test ! -e "$(host_dir 1)/root" && test ! -e "$(host_dir $LAST)/apt"
 '
 
 test_done
