@@ -6,9 +6,11 @@ REQ=$TOOLS/mkrequest
 DUMP=$TOOLS/msgdump
 DAEMON=$TOOLS/pid-daemon
 
-# Six hosts of the fleet; each gets HOST/init.d/demo (the fleet's agent.conf
-# has service_provider = sysv and initd_dir = HOST/init.d), its daemon's
-# pidfile in HOST/run, and HOST/demo.mode to make the script misbehave.
+# Six hosts of the fleet; tests/fleet-agents.sh gives each HOST/init.d/demo
+# (the fleet's agent.conf has service_provider = sysv and initd_dir =
+# HOST/init.d), an LSB init script around pid-daemon with exit codes 0
+# (running), 1 (dead, pidfile remains), 3 (stopped) and 4 (unknown), its
+# daemon's pidfile in HOST/run, and HOST/demo.mode to make it misbehave.
 first=31
 last=36
 hosts=$(fleet_range $first $last)
@@ -22,25 +24,11 @@ svc_dirs()
 	done
 }
 
-# Stop every daemon this script started, by its init script and then by its
-# pidfile, and remove what the script put on the hosts: the fleet goes on
-# to other scripts.
+# Stop every daemon this script started, by its pidfile, and remove what
+# the script put on the hosts: the fleet goes on to other scripts.
 svc_cleanup()
 {
-	for h in $(svc_dirs); do
-		[ -x "$h/init.d/demo" ] && "$h/init.d/demo" stop >/dev/null 2>&1
-		for f in "$h"/run/*.pid; do
-			[ -f "$f" ] || continue
-			pid=$(cat "$f" 2>/dev/null) || continue
-			case "$pid" in
-			''|*[!0-9]*) continue ;;
-			esac
-			tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null |
-			    grep -qF "$f" && kill -KILL "$pid" 2>/dev/null
-		done
-		rm -rf "$h/init.d" "$h/run" "$h/demo.mode"
-	done
-	return 0
+	sh "$TOP/tests/fleet-agents.sh" down "$FLEET_DIR" $first $last service
 }
 trap 'svc_cleanup; test_cleanup' EXIT
 trap 'svc_cleanup; test_cleanup; exit 130' INT
@@ -61,88 +49,11 @@ svc()
 	    >out.json
 }
 
-# An LSB init script: start, stop, restart, status with exit codes 0 (running),
-# 1 (dead, pidfile remains), 3 (stopped) and 4 (unknown).
-cat >demo.in <<'EOF'
-#!/bin/sh
-# demo: the test service of t0720, an LSB init script around pid-daemon.
-HOST=@HOST@
-DAEMON=@DAEMON@
-PIDFILE=$HOST/run/demo.pid
-mode=$(cat "$HOST/demo.mode" 2>/dev/null || echo ok)
-
-# Is the daemon of the pidfile alive and ours? Sets pid.
-ours()
-{
-	[ -f "$PIDFILE" ] && pid=$(cat "$PIDFILE") &&
-	    tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -qF "$PIDFILE"
-}
-
-do_start()
-{
-	ours && return 0
-	case $mode in
-	refuses)
-		echo "demo: cannot bind 127.0.0.1:8080: address already in use" >&2
-		return 1 ;;
-	dies)
-		"$DAEMON" -d -t 300 "$PIDFILE" ;;
-	*)
-		"$DAEMON" -t 300 "$PIDFILE" ;;
-	esac
-}
-
-do_stop()
-{
-	if ours; then
-		kill "$pid"
-		n=0
-		while ours && [ $n -lt 50 ]; do
-			sleep 0.1
-			n=$((n + 1))
-		done
-		ours && kill -KILL "$pid"
-	fi
-	rm -f "$PIDFILE"
-}
-
-case "$1" in
-start)
-	echo "Starting demo"
-	do_start ;;
-stop)
-	echo "Stopping demo"
-	do_stop ;;
-restart)
-	do_stop && do_start ;;
-status)
-	if [ "$mode" = unknown ]; then
-		echo "demo: cannot tell" >&2
-		exit 4
-	fi
-	if ours; then
-		echo "demo is running (pid $pid)"
-		exit 0
-	fi
-	if [ -f "$PIDFILE" ]; then
-		echo "demo is dead, but $PIDFILE remains"
-		exit 1
-	fi
-	echo "demo is not running"
-	exit 3 ;;
-*)
-	echo "usage: $0 start|stop|restart|status" >&2
-	exit 2 ;;
-esac
-EOF
-
 test_expect_success 'setup: an init script and a run directory on six hosts' '
 	test -x "$DAEMON" &&
+	sh "$TOP/tests/fleet-agents.sh" up "$FLEET_DIR" $first $last service &&
 	for h in $(svc_dirs); do
-		mkdir -p "$h/init.d" "$h/run" &&
-		sed -e "s|@HOST@|$h|" -e "s|@DAEMON@|$DAEMON|" demo.in \
-		    >"$h/init.d/demo" &&
-		chmod +x "$h/init.d/demo" || return 1
+		test -x "$h/init.d/demo" && test -d "$h/run" || return 1
 	done &&
 	test -z "$(svc_daemons)"
 '
