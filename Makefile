@@ -162,7 +162,7 @@ check-asan: deps
 		sh tests/run.sh
 
 demo: deps
-	@$(MAKE) --no-print-directory all
+	@$(MAKE) -s --no-print-directory all $(BUILD)/tests/pid-daemon
 	@BUILD=$(BUILD) sh tests/demo.sh
 
 bench: deps

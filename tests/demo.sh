@@ -1,7 +1,10 @@
 #!/bin/sh
 # demo.sh: `make demo`. Starts a fleet of 50 hosts in ${MUSTER_DEMO_DIR}
 # (default /tmp/muster-demo), replacing one already running there, and
-# takes the built muster on a short tour of it. The fleet stays up.
+# takes the built muster on a short tour of it: the rpcutil and shell
+# agents, then the package, service and nrpe agents on what
+# tests/fleet-agents.sh gives every host. The fleet stays up, with the
+# daemons the tour starts.
 #
 # muster exits 0, 2 or 3 by outcome, so the tour goes on whatever a command
 # returns: no set -e here.
@@ -13,9 +16,15 @@ D=${MUSTER_DEMO_DIR:-/tmp/muster-demo}
 N=50
 cd "$TOP" || exit 1
 
-sh tests/fleet.sh status "$D" >/dev/null 2>&1 && sh tests/fleet.sh down "$D"
+# The last demo's fleet goes, with its daemons, even if its sshd is gone.
+[ -f "$D/fleet.env" ] && sh tests/fleet.sh down "$D"
 sh tests/fleet.sh up "$D" "$N" >/dev/null || exit 1
 . "$D/fleet.env"
+# What the package, service and nrpe agents act on, on every host: a dpkg
+# root fed by a local repository (app 1.0-1 and 2.0-1), an init script
+# `demo` around a small daemon that lives a day, NRPE checks.
+FLEET_AGENTS_LIFETIME=86400 sh tests/fleet-agents.sh up "$D" 1 "$N" ||
+    exit 1
 
 # A host that does not answer: a loopback port with no listener. The
 # fleet's hosts are copied rather than Included, so the demo does not
@@ -76,13 +85,19 @@ show()
 	return 0
 }
 
+# note TEXT: what was done to the fleet behind the scenes.
+note()
+{
+	printf '\n# %s\n' "$1"
+}
+
 echo "muster demo: $N hosts on 127.0.10.1-50, port $FLEET_PORT ($D)"
 if [ ! -x "$BUILD/muster" ]; then
 	echo "demo: $BUILD/muster is not built; run make first" >&2
 else
 	show "$M -w '$ALL' ping"
-	show "$M agents"
-	show "$M doc rpcutil"
+	show "$BUILD/muster agents"
+	show "$BUILD/muster doc rpcutil"
 	show "$M -w 'node[0001-0003]' rpc rpcutil inventory"
 	show "$M -w '$ALL' shell 'uname -r; cat /etc/debian_version'"
 	show "$M -w '$ALL' --json ping | jq .summary"
@@ -91,13 +106,35 @@ else
 	# A check that fails on some hosts, and a host that is down.
 	show "$BUILD/muster --ssh-config $D/ssh_config.ghost -w 'node[0001-0008],ghost01' shell $D/bin/check-role web"
 	show "$BUILD/muster --ssh-config $D/ssh_config.ghost -w 'node[0001-0005],ghost01' --display failed ping"
+
+	# Packages: real apt-get and dpkg, each host in a root of its own.
+	show "$M -w 'node[0005-0009]' package install app version=1.0-1"
+	note "node0007 keeps app at 1.0-1: apt-mark hold app"
+	APT_CONFIG=$D/hosts/node0007/apt/apt.conf apt-mark hold app >/dev/null
+	show "$M -w 'node[0001-0030]' package install app version=2.0-1"
+	show "$M -w 'node[0001-0030]' package status app"
+	show "$M -w 'node[0001-0030]' package status app --expect ensure=2.0-1"
+	show "$M -w 'node[0001-0005]' package install nosuchpkg"
+
+	# Services: a SysV init script per host; one daemon cannot start.
+	note "node0042's demo daemon will find its port taken"
+	echo refuses >"$D/hosts/node0042/demo.mode"
+	show "$M -w '$ALL' service demo start"
+	show "$M -w '$ALL' service demo status"
+
+	# NRPE checks from each host's nrpe.cfg, never through a shell.
+	show "$M -w '$ALL' nrpe check_state"
+	show "$M -w '$ALL' nrpe check_state --nagios"
+	show "$M -w '$ALL' nrpe check_load"
 fi
 
 cat <<EOF
 
-The fleet stays up. Use it with:
+The fleet stays up, with its demo daemons. Use it with:
   $M -w '$ALL' ping
   $M -i $D/inventory shell 'uptime'
-Stop it with:
+  $M -w '$ALL' package status app
+  $M -w '$ALL' nrpe check_disk
+Stop it (and the daemons) with:
   sh tests/fleet.sh down $D
 EOF
