@@ -29,6 +29,8 @@ svc_dirs()
 svc_cleanup()
 {
 	sh "$TOP/tests/fleet-agents.sh" down "$FLEET_DIR" $first $last service
+	[ -f "$TRASH/small/fleet.env" ] && sh "$TOP/tests/fleet.sh" down "$TRASH/small"
+	return 0
 }
 trap 'svc_cleanup; test_cleanup' EXIT
 trap 'svc_cleanup; test_cleanup; exit 130' INT
@@ -309,6 +311,21 @@ test_expect_success 'service_provider auto: SysV on a host without systemd or Op
 	export MUSTER_AGENT_CONFIG &&
 	"$REQ" service status service=slow | "$AGENT" | "$DUMP" >raw.json &&
 	jq -e ".statuscode == 0 and .data.status == \"stopped\"" raw.json
+'
+
+test_expect_success 'fleet.sh down stops the daemons of fleet-agents.sh too' '
+	sh "$TOP/tests/fleet.sh" up "$TRASH/small" 3 >/dev/null &&
+	sh "$TOP/tests/fleet-agents.sh" up "$TRASH/small" 1 3 service nrpe &&
+	for i in 1 2 3; do
+		"$TRASH/small/hosts/node000$i/init.d/demo" start >/dev/null ||
+		return 1
+	done &&
+	test $(pgrep -fc "^$DAEMON .*$TRASH/small/hosts/") -eq 3 &&
+	sh "$TOP/tests/fleet.sh" down "$TRASH/small" &&
+	! pgrep -f "^$DAEMON .*$TRASH/small/hosts/" &&
+	test ! -e "$TRASH/small/agents" &&
+	test ! -e "$TRASH/small/hosts/node0001/init.d" &&
+	test ! -e "$TRASH/small/hosts/node0002/nrpe.cfg"
 '
 
 test_expect_success 'cleanup: every daemon stopped, the hosts as they were' '
