@@ -159,10 +159,11 @@ exec_run(const char *const argv[], const char *const env[], int timeout_s,
     size_t max, struct exec_result *res)
 {
 	struct exec_stream	 s[2];
-	struct pollfd		 pfd[3];
+	struct pollfd		 pfd[4];
 	int			 outp[2] = { -1, -1 }, errp[2] = { -1, -1 };
 	int			 stp[2] = { -1, -1 };
 	int			 pidfd = -1, status = 0, reaped = 0, e, wait;
+	int			 watch_caller = 1;
 	int64_t			 now, term_at, kill_at = -1, grace_at = -1;
 	nfds_t			 nfds, i;
 	ssize_t			 n;
@@ -254,6 +255,17 @@ exec_run(const char *const argv[], const char *const env[], int timeout_s,
 			pfd[nfds].events = POLLIN;
 			nfds++;
 		}
+		/*
+		 * The caller's end of our stdout: when the client goes away
+		 * (cancelled, timed out, connection dropped), sshd closes it
+		 * and poll() says POLLERR. Nobody will read the answer, so the
+		 * action stops rather than run on unseen.
+		 */
+		if (watch_caller && !reaped && !res->abandoned) {
+			pfd[nfds].fd = STDOUT_FILENO;
+			pfd[nfds].events = 0;
+			nfds++;
+		}
 		wait = -1;
 		if (!reaped && pidfd == -1)
 			wait = EXEC_SLICE_MS;
@@ -264,6 +276,19 @@ exec_run(const char *const argv[], const char *const env[], int timeout_s,
 
 		if (poll(pfd, nfds, wait) == -1 && errno != EINTR)
 			fatal("poll");
+		if (watch_caller && !reaped && !res->abandoned &&
+		    pfd[nfds - 1].fd == STDOUT_FILENO) {
+			if (pfd[nfds - 1].revents & POLLNVAL)
+				watch_caller = 0;
+			else if (pfd[nfds - 1].revents & (POLLERR | POLLHUP)) {
+				log_debug("%s: caller gone, stopping %ld",
+				    __func__, (long)pid);
+				kill(-pid, SIGTERM);
+				res->abandoned = 1;
+				term_at = -1;
+				kill_at = now + EXEC_KILL_MS;
+			}
+		}
 		for (i = 0; i < 2; i++) {
 			if (s[i].fd != -1)
 				exec_read(&s[i], max);
@@ -274,8 +299,8 @@ exec_run(const char *const argv[], const char *const env[], int timeout_s,
 		}
 		now = exec_now();
 	}
-	/* What ran past its timeout goes entirely, stragglers too. */
-	if (res->timed_out)
+	/* What ran past its timeout, or for no one, goes entirely. */
+	if (res->timed_out || res->abandoned)
 		kill(-pid, SIGKILL);
 
 	for (i = 0; i < 2; i++) {

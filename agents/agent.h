@@ -73,12 +73,15 @@ int		 conf_load(struct conf *, const char *, int);
  * /dev/null, stdout and stderr captured. Each stream keeps its first max
  * bytes; the rest is read and thrown away, and truncated is set. After
  * timeout_s seconds (0: none) the whole process group gets SIGTERM, and
- * SIGKILL two seconds later.
+ * SIGKILL two seconds later; the same, at once, when the agent's stdout
+ * is a pipe or socket whose reader went away (the client cancelled, timed
+ * out or dropped the connection), so no action runs on for no one.
  */
 struct exec_result {
 	int	 status;	/* exit code, or 128 + signal */
 	int	 signo;		/* the signal that ended it, or 0 */
 	int	 timed_out;	/* killed because of the timeout */
+	int	 abandoned;	/* killed: the caller went away */
 	char	*out;		/* stdout, NUL-terminated */
 	size_t	 outlen;
 	int	 out_truncated;
@@ -87,7 +90,7 @@ struct exec_result {
 	int	 err_truncated;
 	char	*error;		/* why it could not be run */
 };
-#define EXEC_RESULT_INIT { 0, 0, 0, NULL, 0, 0, NULL, 0, 0, NULL }
+#define EXEC_RESULT_INIT { 0, 0, 0, 0, NULL, 0, 0, NULL, 0, 0, NULL }
 /*
  * Returns 0 when the program ran (whatever its status), or -1 when it could
  * not be started, with res->error set. env NULL inherits the agent's
