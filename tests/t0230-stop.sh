@@ -17,8 +17,7 @@ test_expect_success 'a client timeout shorter than the action: the action is sto
 	test_expect_code 3 fleet_muster -w "$(fleet_range 1 3)" -t 2 --json \
 	    rpc shell run "command=sleep 431 & sleep 432" timeout=120 >out.json &&
 	jq -e "[.results[].status] | unique == [\"timeout\"]" out.json &&
-	gone "sleep 43[12]" &&
-	! pgrep -f "muster-agent.*--caller fleet.*" -P "$(cat "$FLEET_DIR/sshd.pid" 2>/dev/null || echo 1)" >/dev/null
+	gone "sleep 43[12]"
 '
 
 test_expect_success 'Ctrl-C: cancelled, and nothing keeps running on the hosts' '
