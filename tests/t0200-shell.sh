@@ -66,7 +66,10 @@ test_expect_success 'an action past -t ends as timeout (exit 3), process group k
 	while pgrep -f "sleep 4[12]" >/dev/null && [ $n -lt 10 ]; do
 		sleep 1; n=$((n + 1))
 	done &&
-	! pgrep -f "sleep 4[12]"
+	if pgrep -f "sleep 4[12]" >left; then
+		ps -o pid,ppid,pgid,sid,etime,args -p "$(paste -sd, left)"
+		false
+	fi
 '
 
 test_expect_success 'large output is kept whole up to the limit' '
