@@ -229,13 +229,15 @@ ddl_parse_validation(struct ddl_parse *p, struct ddl_input *in,
 /* One input of an action. */
 static int
 ddl_parse_input(struct ddl_parse *p, const char *action, const char *name,
-    json_t *o, struct ddl_input *in)
+    size_t idx, json_t *o, void *item)
 {
-	json_t	*v, *e;
-	char	*where;
-	size_t	 i;
-	int	 r = -1;
+	struct ddl_input	*in = item;
+	json_t			*v, *e;
+	char			*where;
+	size_t			 i;
+	int			 r = -1;
 
+	(void)idx;
 	xasprintf(&where, "action '%s' input '%s'", action, name);
 	in->name = xstrdup(name);
 	if (!ddl_valid_input_name(name)) {
@@ -312,12 +314,14 @@ out:
 /* One output of an action. */
 static int
 ddl_parse_output(struct ddl_parse *p, const char *action, const char *name,
-    json_t *o, struct ddl_output *out)
+    size_t idx, json_t *o, void *item)
 {
-	json_t	*v;
-	char	*where;
-	int	 r = -1;
+	struct ddl_output	*out = item;
+	json_t			*v;
+	char			*where;
+	int			 r = -1;
 
+	(void)idx;
 	xasprintf(&where, "action '%s' output '%s'", action, name);
 	out->name = xstrdup(name);
 	if (!json_is_object(o)) {
@@ -339,13 +343,15 @@ out:
 
 /* One aggregate: {"function": F, "args": [OUTPUT, {"format": FMT}]}. */
 static int
-ddl_parse_aggregate(struct ddl_parse *p, const char *action, size_t idx,
-    json_t *o, struct ddl_aggregate *ag)
+ddl_parse_aggregate(struct ddl_parse *p, const char *action, const char *name,
+    size_t idx, json_t *o, void *item)
 {
-	json_t	*args, *v;
-	char	*where;
-	int	 r = -1;
+	struct ddl_aggregate	*ag = item;
+	json_t			*args, *v;
+	char			*where;
+	int			 r = -1;
 
+	(void)name;
 	xasprintf(&where, "action '%s' aggregate %zu", action, idx + 1);
 	if (!json_is_object(o)) {
 		ddl_bad(p, "%s: must be an object", where);
@@ -373,15 +379,54 @@ out:
 	return (r);
 }
 
+/* How one element of an action's input, output or aggregate is read. */
+typedef int (*ddl_item_fn)(struct ddl_parse *, const char *, const char *,
+    size_t, json_t *, void *);
+
+/*
+ * An action's "input" or "output" (an object of named items) or
+ * "aggregate" (an array): each element read by fn into the next of
+ * *items, size bytes each, counted in *n. Absent or null is none.
+ */
+static int
+ddl_parse_items(struct ddl_parse *p, json_t *o, const char *key, int array,
+    const char *where, const char *action, size_t size, void **items,
+    size_t *n, ddl_item_fn fn)
+{
+	json_t		*v = json_object_get(o, key), *e;
+	const char	*name;
+	size_t		 i;
+
+	if (v == NULL || json_is_null(v))
+		return (0);
+	if (array ? !json_is_array(v) : !json_is_object(v))
+		return (ddl_bad(p, "%s: '%s' must be an %s", where, key,
+		    array ? "array" : "object"));
+	*items = xcalloc((array ? json_array_size(v) : json_object_size(v)) +
+	    1, size);
+	if (array) {
+		json_array_foreach(v, i, e) {
+			if (fn(p, action, NULL, i, e,
+			    (char *)*items + (*n)++ * size) != 0)
+				return (-1);
+		}
+		return (0);
+	}
+	i = 0;
+	json_object_foreach(v, name, e) {
+		if (fn(p, action, name, i++, e,
+		    (char *)*items + (*n)++ * size) != 0)
+			return (-1);
+	}
+	return (0);
+}
+
 /* One action. */
 static int
 ddl_parse_action(struct ddl_parse *p, size_t idx, json_t *o,
     struct ddl_action *a)
 {
-	json_t		*v, *e;
-	const char	*key;
 	char		*where, *display = NULL;
-	size_t		 i;
 	int		 r = -1;
 
 	xasprintf(&where, "actions[%zu]", idx);
@@ -413,50 +458,16 @@ ddl_parse_action(struct ddl_parse *p, size_t idx, json_t *o,
 		goto out;
 	}
 
-	v = json_object_get(o, "input");
-	if (v != NULL && !json_is_null(v) && !json_is_object(v)) {
-		ddl_bad(p, "%s: 'input' must be an object", where);
+	if (ddl_parse_items(p, o, "input", 0, where, a->name,
+	    sizeof *a->inputs, (void **)&a->inputs, &a->ninputs,
+	    ddl_parse_input) != 0 ||
+	    ddl_parse_items(p, o, "output", 0, where, a->name,
+	    sizeof *a->outputs, (void **)&a->outputs, &a->noutputs,
+	    ddl_parse_output) != 0 ||
+	    ddl_parse_items(p, o, "aggregate", 1, where, a->name,
+	    sizeof *a->aggregates, (void **)&a->aggregates, &a->naggregates,
+	    ddl_parse_aggregate) != 0)
 		goto out;
-	}
-	if (json_is_object(v)) {
-		a->inputs = xcalloc(json_object_size(v) + 1,
-		    sizeof *a->inputs);
-		json_object_foreach(v, key, e) {
-			if (ddl_parse_input(p, a->name, key, e,
-			    &a->inputs[a->ninputs++]) != 0)
-				goto out;
-		}
-	}
-
-	v = json_object_get(o, "output");
-	if (v != NULL && !json_is_null(v) && !json_is_object(v)) {
-		ddl_bad(p, "%s: 'output' must be an object", where);
-		goto out;
-	}
-	if (json_is_object(v)) {
-		a->outputs = xcalloc(json_object_size(v) + 1,
-		    sizeof *a->outputs);
-		json_object_foreach(v, key, e) {
-			if (ddl_parse_output(p, a->name, key, e,
-			    &a->outputs[a->noutputs++]) != 0)
-				goto out;
-		}
-	}
-
-	v = json_object_get(o, "aggregate");
-	if (v != NULL && !json_is_null(v) && !json_is_array(v)) {
-		ddl_bad(p, "%s: 'aggregate' must be an array", where);
-		goto out;
-	}
-	if (json_is_array(v)) {
-		a->aggregates = xcalloc(json_array_size(v) + 1,
-		    sizeof *a->aggregates);
-		json_array_foreach(v, i, e) {
-			if (ddl_parse_aggregate(p, a->name, i, e,
-			    &a->aggregates[a->naggregates++]) != 0)
-				goto out;
-		}
-	}
 	r = 0;
 out:
 	free(display);
