@@ -16,6 +16,7 @@
 #include <jansson.h>
 
 #include "muster.h"
+#include "unit-run.h"
 
 /* Give host h a packed reply with statuscode and a data map. */
 static void
@@ -46,23 +47,11 @@ test_reply(struct host *h, int code, const char *msg, int64_t exitcode,
 	wire_writer_release(&w);
 }
 
-/* A run of n hosts named node0001... */
+/* A run of n hosts (unit-run.h). */
 static struct run *
 test_run(size_t n)
 {
-	struct run	*r;
-	char		 name[32];
-	size_t		 i;
-
-	r = run_new();
-	memset(r->request_id, 'a', PROTO_ID_LEN);
-	for (i = 0; i < n; i++) {
-		snprintf(name, sizeof name, "node%04zu", i + 1);
-		run_add_host(r, name);
-	}
-	gettimeofday(&r->start, NULL);
-	r->end = r->start;
-	return (r);
+	return (unit_run(n, 0));
 }
 
 /* Render into a string. */

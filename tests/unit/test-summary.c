@@ -21,6 +21,7 @@
 #include <jansson.h>
 
 #include "muster.h"
+#include "unit-run.h"
 
 static char		 tdir[] = "/tmp/test-summary.XXXXXX";
 static char		*tpath;
@@ -165,28 +166,11 @@ test_unreachable(struct host *h)
 	    "connect to 127.0.0.1 port 1: Connection refused");
 }
 
-/* A run of n hosts named node0001..., its clock stopped at 1.234 s. */
+/* A run of n hosts (unit-run.h). */
 static struct run *
 test_run(size_t n)
 {
-	struct run	*r;
-	char		 name[32];
-	size_t		 i;
-
-	r = run_new();
-	memset(r->request_id, 'a', PROTO_ID_LEN);
-	for (i = 0; i < n; i++) {
-		snprintf(name, sizeof name, "node%04zu", i + 1);
-		run_add_host(r, name);
-	}
-	gettimeofday(&r->start, NULL);
-	r->end.tv_sec = r->start.tv_sec + 1;
-	r->end.tv_usec = r->start.tv_usec + 234000;
-	if (r->end.tv_usec >= 1000000) {
-		r->end.tv_sec++;
-		r->end.tv_usec -= 1000000;
-	}
-	return (r);
+	return (unit_run(n, 1234));
 }
 
 /* expect_add() and its error, which must be exactly want. */
