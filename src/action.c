@@ -363,6 +363,12 @@ action_run(struct cmd_ctx *ctx, struct action_spec *spec)
 	r->connect_timeout = ctx->connect_timeout > 0 ? ctx->connect_timeout :
 	    ctx->config.connect_timeout > 0 ? ctx->config.connect_timeout : 10;
 	r->action_timeout = ctx->timeout > 0 ? ctx->timeout : spec->timeout;
+	/* Waves and the failure budget: N% is of the hosts targeted. */
+	if (ctx->batch != NULL)
+		schedule_count(ctx->batch, targets.n, &r->sched.batch);
+	r->sched.batch_sleep_ms = ctx->batch_sleep * 1000;
+	if (ctx->max_fail != NULL)
+		schedule_count(ctx->max_fail, targets.n, &r->sched.max_fail);
 	r->agent_path = ctx->agent_path != NULL ? ctx->agent_path :
 	    ctx->config.agent_path != NULL ? ctx->config.agent_path :
 	    MUSTER_AGENT_PATH;

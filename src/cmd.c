@@ -61,6 +61,17 @@ const struct cmd_option cmd_options[] = {
 	{ .id = OPT_CONNECT_TIMEOUT, .name = "connect-timeout", .value = "S",
 	  .group = CMD_EXECUTION,
 	  .help = "seconds to an authenticated session (10)" },
+	{ .id = OPT_BATCH, .name = "batch", .value = "N|N%",
+	  .group = CMD_EXECUTION,
+	  .help = "run hosts in waves of N; the next wave starts\n"
+	  "when the last has finished" },
+	{ .id = OPT_BATCH_SLEEP, .name = "batch-sleep", .value = "S",
+	  .group = CMD_EXECUTION,
+	  .help = "seconds between waves (0)" },
+	{ .id = OPT_MAX_FAIL, .name = "max-fail", .value = "N|N%",
+	  .group = CMD_EXECUTION,
+	  .help = "after more than N failed hosts, start no more;\n"
+	  "the rest end cancelled" },
 	{ .id = 'n', .name = "dry-run", .group = CMD_EXECUTION,
 	  .help = "show targets and request, send nothing" },
 	{ .id = OPT_REASON, .name = "reason", .value = "TEXT",

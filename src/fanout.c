@@ -70,6 +70,7 @@ run_new(void)
 		fatalx("event_base_new failed");
 	r->transport = &transport_ssh;
 	r->concurrency = 1;
+	schedule_init(&r->sched);
 	r->connect_timeout = 10;
 	r->action_timeout = 60;
 	r->agent_path = MUSTER_AGENT_PATH;
@@ -195,7 +196,7 @@ fanout_kick_cb(evutil_socket_t fd, short what, void *arg)
 	}
 	while (!r->interrupted && r->next < r->nhosts &&
 	    r->active < (size_t)r->concurrency &&
-	    opening < FANOUT_CONNECT_WINDOW) {
+	    opening < FANOUT_CONNECT_WINDOW && schedule_may_start(r, &now)) {
 		h = r->hosts[r->next++];
 		r->active++;
 		r->dirty = 1;
@@ -230,6 +231,7 @@ fanout_host_done(struct host *h)
 	r->active--;
 	r->finished++;
 	r->dirty = 1;
+	schedule_host_done(r, h);
 	event_active(r->kick, EV_TIMEOUT, 0);
 }
 

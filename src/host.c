@@ -61,7 +61,8 @@ host_set_state(struct host *h, enum host_state s)
 		return;
 	log_debug("%s: %s -> %s", h->name, host_state_name(h->state),
 	    host_state_name(s));
-	if (h->state == HOST_PENDING)
+	/* Started, unless it ends without starting (cancelled). */
+	if (h->state == HOST_PENDING && s != HOST_FAILED && s != HOST_DONE)
 		gettimeofday(&h->started, NULL);
 	/* The connection is made and the agent runs: the call begins. */
 	if (s == HOST_RUNNING)

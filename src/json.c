@@ -149,6 +149,11 @@ json_host(const struct host *h)
 	if (res->stderr_text != NULL)
 		json_object_set_new(j, "stderr", json_string_bytes(
 		    res->stderr_text, strlen(res->stderr_text)));
+	/* When it started, from the run's start: null if it never did. */
+	json_object_set_new(j, "start_ms", h->started.tv_sec == 0 ?
+	    json_null() : json_integer(((int64_t)h->started.tv_sec -
+	    h->run->start.tv_sec) * 1000 + (h->started.tv_usec -
+	    h->run->start.tv_usec) / 1000));
 	json_object_set_new(j, "elapsed_ms", json_integer(res->elapsed_ms));
 	/* Connect (to channel ready) and call: null if no channel was had. */
 	json_object_set_new(j, "connect_ms", res->connect_ms < 0 ?

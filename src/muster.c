@@ -148,7 +148,7 @@ muster_options(struct cmd_ctx *ctx, const struct cmd_entry *e, int argc,
 	const char		*name;
 	char			*optstring, *cause = NULL;
 	int			 ch, longindex;
-	size_t			 i;
+	size_t			 i, count;
 
 	cmd_getopt(e, mode, &optstring, &longopts);
 	opterr = 0;
@@ -234,6 +234,24 @@ muster_options(struct cmd_ctx *ctx, const struct cmd_entry *e, int argc,
 			break;
 		case OPT_AGENT_PATH:
 			ctx->agent_path = optarg;
+			break;
+		case OPT_BATCH:
+		case OPT_MAX_FAIL:
+			/* The form now; N% is of the hosts, known later. */
+			if (schedule_count(optarg, 100, &count) != 0 ||
+			    (ch == OPT_BATCH && count == 0)) {
+				log_warnx("%s needs N or N%% (%s), not '%s'",
+				    name, ch == OPT_BATCH ? "1 to 1000000" :
+				    "0 to 1000000", optarg);
+				exit(EXIT_USAGE);
+			}
+			if (ch == OPT_BATCH)
+				ctx->batch = optarg;
+			else
+				ctx->max_fail = optarg;
+			break;
+		case OPT_BATCH_SLEEP:
+			ctx->batch_sleep = muster_number(name, optarg);
 			break;
 		case OPT_CONNECT_TIMEOUT:
 			ctx->connect_timeout = muster_number(name, optarg);

@@ -475,6 +475,27 @@ enum knownhosts_result knownhosts_check(struct knownhosts *,
 int		 knownhosts_add(struct knownhosts *,
 		     const struct sshconf_host *, const char *, size_t, int);
 
+/* schedule.c */
+/*
+ * Which pending host may start: waves (--batch, --batch-sleep) and a
+ * failure budget (--max-fail) on top of the sliding window.
+ */
+struct schedule {
+	size_t		 batch;		/* hosts a wave; 0: no waves */
+	int		 batch_sleep_ms;
+	size_t		 max_fail;	/* failures allowed; SIZE_MAX: any */
+	size_t		 wave_end;	/* hosts[] index after this wave */
+	int		 waiting;	/* between waves, until wake */
+	struct timeval	 wake;
+	size_t		 failed;
+	int		 over_budget;
+};
+void	 schedule_init(struct schedule *);
+/* "N" or "N%" of total (at least 1 host); -1 if neither. */
+int	 schedule_count(const char *, size_t, size_t *);
+int	 schedule_may_start(struct run *, const struct timeval *);
+void	 schedule_host_done(struct run *, struct host *);
+
 /* fanout.c */
 /*
  * One run: every selected host goes through the transport with at most
@@ -491,6 +512,7 @@ struct run {
 	size_t			  finished;
 	int64_t			  heard_avg_ms;	/* peers' first bytes, average */
 	int			  concurrency;
+	struct schedule		  sched;	/* waves, failure budget */
 	int			  connect_timeout; /* seconds */
 	int			  action_timeout;  /* seconds, the request's */
 	const char		 *agent_path;
@@ -607,6 +629,9 @@ enum {
 	OPT_COLOR,
 	OPT_NAGIOS,
 	OPT_EXPECT,
+	OPT_BATCH,
+	OPT_BATCH_SLEEP,
+	OPT_MAX_FAIL,
 };
 struct cmd_option {
 	int		 id;		/* its letter, or OPT_* */
@@ -663,6 +688,9 @@ struct cmd_ctx {
 	int			 concurrency;
 	int			 connect_timeout;
 	int			 timeout;	/* -t; 0: the action's */
+	char			*batch;		/* --batch N|N% */
+	int			 batch_sleep;	/* --batch-sleep S */
+	char			*max_fail;	/* --max-fail N|N% */
 	int			 dry_run;
 	int			 yes;
 	char			*reason;
