@@ -14,10 +14,6 @@
 
 #include "muster.h"
 
-static const char *aggregate_nagios_names[] = {
-	"OK", "WARNING", "CRITICAL", "UNKNOWN"
-};
-
 /* The field of a host that replied; NULL if absent or nil. */
 static const msgpack_object *
 aggregate_field(const struct host *h, const char *output)
@@ -73,9 +69,7 @@ aggregate_nagios(const struct host *h, void *arg)
 	if ((v = aggregate_field(h, ag->output)) == NULL ||
 	    wire_int(v, &n) != 0)
 		return (NULL);
-	if (n < 0 || n > 3)
-		n = 3;
-	return (xstrdup(aggregate_nagios_names[n]));
+	return (xstrdup(nagios_state_name(n)));
 }
 
 /* The distribution function of an aggregate, or NULL for a number. */

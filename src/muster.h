@@ -1000,6 +1000,8 @@ const struct sink *sink_choose(const struct cmd_ctx *);
 /* nagios.c */
 /* --nagios: one plugin line over the hosts' check states. */
 extern const struct sink sink_nagios;
+/* A plugin exit code as its state's name; anything but 0-3 is UNKNOWN. */
+const char *nagios_state_name(int64_t);
 
 /* render.c */
 /* The per-host table and the summary block, from the results. */

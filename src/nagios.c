@@ -19,6 +19,13 @@ enum nagios_state {
 };
 static const char *nagios_names[] = { "OK", "WARNING", "CRITICAL", "UNKNOWN" };
 
+/* A plugin exit code as its state's name; anything but 0-3 is UNKNOWN. */
+const char *
+nagios_state_name(int64_t code)
+{
+	return (nagios_names[code < 0 || code > 3 ? NAGIOS_UNKNOWN : code]);
+}
+
 /* A host's state from its reply's exitcode. */
 static enum nagios_state
 nagios_state(const struct host *h)
