@@ -86,13 +86,22 @@ int
 action_spec_load(struct action_spec *spec, const char *who,
     const char *agent, const char *action, int argc, char **argv)
 {
-	struct ddl_registry	*reg;
+	return (action_spec_load_from(spec, ddl_registry_default(), who, agent,
+	    action, argc, argv));
+}
+
+/* The same from a registry the caller opened; the spec takes it over. */
+int
+action_spec_load_from(struct action_spec *spec, struct ddl_registry *reg,
+    const char *who, const char *agent, const char *action, int argc,
+    char **argv)
+{
 	const struct ddl	*d;
 	const struct ddl_action	*a;
 	char			*cause = NULL;
 
 	action_spec_init(spec, agent, action);
-	spec->registry = reg = ddl_registry_default();
+	spec->registry = reg;
 	switch (ddl_registry_find(reg, agent, &d, &cause)) {
 	case -1:
 		log_warnx("%s: %s", who, cause);

@@ -23,16 +23,17 @@ cmd_service_wanted(const char *action)
 
 /* Is the word one of the service DDL's actions? */
 static int
-cmd_service_is_action(const char *word)
+cmd_service_is_action(const struct ddl *d, const char *word)
 {
-	return (strcmp(word, "start") == 0 || strcmp(word, "stop") == 0 ||
-	    strcmp(word, "restart") == 0 || strcmp(word, "status") == 0);
+	return (d != NULL && ddl_action(d, word) != NULL);
 }
 
 static int
 cmd_service_exec(struct cmd_ctx *ctx, int argc, char **argv)
 {
 	struct action_spec	  spec;
+	struct ddl_registry	 *reg;
+	const struct ddl	 *d = NULL;
 	const char		 *name, *action, *wanted;
 	char			**words, *cause = NULL, *expect;
 	int			  code = EXIT_USAGE;
@@ -44,13 +45,20 @@ cmd_service_exec(struct cmd_ctx *ctx, int argc, char **argv)
 	}
 	name = argv[0];
 	action = argv[1];
-	if (cmd_service_is_action(name) && !cmd_service_is_action(action)) {
+	/* The DDL's errors are for action_spec_load_from() to say. */
+	reg = ddl_registry_default();
+	if (ddl_registry_find(reg, "service", &d, &cause) == -1) {
+		free(cause);
+		cause = NULL;
+	}
+	if (cmd_service_is_action(d, name) && !cmd_service_is_action(d,
+	    action)) {
 		name = argv[1];
 		action = argv[0];
 	}
 	words = action_words("service", name, argc - 2, argv + 2);
-	if (action_spec_load(&spec, "service", "service", action, argc - 1,
-	    words) != 0)
+	if (action_spec_load_from(&spec, reg, "service", "service", action,
+	    argc - 1, words) != 0)
 		goto out;
 	if ((wanted = cmd_service_wanted(action)) != NULL) {
 		xasprintf(&expect, "status=%s", wanted);

@@ -781,6 +781,9 @@ void	 action_spec_init(struct action_spec *, const char *, const char *);
  */
 int	 action_spec_load(struct action_spec *, const char *, const char *,
 	     const char *, int, char **);
+/* The same from a registry already open (the spec frees it). */
+int	 action_spec_load_from(struct action_spec *, struct ddl_registry *,
+	     const char *, const char *, const char *, int, char **);
 /*
  * Front-ends' positional word as an input: "input=value" then argv (argc
  * + 1 words). Free with action_words_free().
