@@ -354,23 +354,16 @@ action_run(struct cmd_ctx *ctx, struct action_spec *spec)
 
 	r = run_new();
 	path = action_ssh_config(ctx, &must_exist);
-	/* A file named explicitly is ssh -F: no system file after it. */
-	if ((r->sshconf = sshconf_load(path, must_exist, &cause)) == NULL ||
-	    (!must_exist && sshconf_load_system(r->sshconf, &cause) != 0)) {
-		log_warnx("%s", cause);
-		goto out;
-	}
 	r->ssh_config = path;
-	for (i = 0; i < targets.n; i++) {
+	r->ssh_config_given = must_exist;
+	for (i = 0; i < targets.n; i++)
 		run_add_host(r, targets.hosts[i]);
-		sshconf_resolve(r->sshconf, targets.hosts[i],
-		    &r->hosts[i]->conf);
-	}
 	r->concurrency = ctx->concurrency > 0 ? ctx->concurrency :
 	    ctx->config.concurrency > 0 ? ctx->config.concurrency :
 	    action_default_concurrency();
 	r->connect_timeout = ctx->connect_timeout > 0 ? ctx->connect_timeout :
 	    ctx->config.connect_timeout > 0 ? ctx->config.connect_timeout : 10;
+	r->connect_timeout_set = ctx->connect_timeout > 0;
 	r->action_timeout = ctx->timeout > 0 ? ctx->timeout : spec->timeout;
 	/* Waves and the failure budget: N% is of the hosts targeted. */
 	if (ctx->batch != NULL)
@@ -387,11 +380,10 @@ action_run(struct cmd_ctx *ctx, struct action_spec *spec)
 		    " in the config file)");
 		goto out;
 	}
-	for (i = 0; i < r->nhosts; i++) {
-		/* ConnectTimeout from ssh_config, unless given on the line. */
-		if (ctx->connect_timeout > 0 ||
-		    r->hosts[i]->conf.connect_timeout <= 0)
-			r->hosts[i]->conf.connect_timeout = r->connect_timeout;
+	/* A bad ssh_config or agent path is reported before anything runs. */
+	if (run_prepare(r, &cause) != 0) {
+		log_warnx("%s", cause);
+		goto out;
 	}
 
 	if (targets.n == 0) {
@@ -444,8 +436,6 @@ action_run(struct cmd_ctx *ctx, struct action_spec *spec)
 		code = EXIT_IOERR;
 	audit_write(r, spec, ctx, code);
 out:
-	if (r != NULL && r->sshconf != NULL)
-		sshconf_free(r->sshconf);
 	run_free(r);
 	hostlist_release(&targets);
 	free(cause);

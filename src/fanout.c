@@ -1,10 +1,15 @@
 /*
  * fanout.c: the scheduler of one run.
  *
- * Theory of operation. Hosts start in order. At most run->concurrency of
- * them are active (between their first connect and their definitive
- * status); the moment one finishes, fanout_host_done() counts it and wakes
- * the kick event, whose callback tops the window up again. Starting a host
+ * Theory of operation. Hosts start in order, as the run's policy allows
+ * (schedule.c: the window, waves, the failure budget). At most
+ * run->concurrency of them are active (between opening and their
+ * definitive status). A host's transport reports through one callback,
+ * fanout_host_event(): ready (the policy makes a call), reply (the policy
+ * says whether the host is done), failed. Every host ends through
+ * fanout_finish(), whether it finished, failed, was cancelled or never
+ * started: it counts the host, tells the policy and wakes the kick event,
+ * whose callback tops the window up again. Starting a host
  * never recurses into starting another, even when the host fails at once
  * (a bad name, say): everything goes through the kick callback, once per
  * loop pass. Finished hosts are handed back to the transport to be freed
@@ -23,6 +28,10 @@
  * bytes, no longer counts, so a subnet of dead or hung hosts cannot stall
  * the run; the tick re-checks the window while hosts wait. The
  * concurrency cap still holds for them.
+ *
+ * The scheduler knows hosts only by their generic states: how a transport
+ * opens one (SSH's resolve, connect, handshake, host key, authentication)
+ * is its own, and it says when the handshake is over (host_connected()).
  */
 #include <sys/resource.h>
 #include <sys/time.h>
@@ -32,7 +41,6 @@
 #include <string.h>
 #include <unistd.h>
 
-#include <event2/dns.h>
 #include <event2/event.h>
 
 #include "muster.h"
@@ -69,6 +77,8 @@ run_new(void)
 	if ((r->base = event_base_new()) == NULL)
 		fatalx("event_base_new failed");
 	r->transport = &transport_ssh;
+	r->policy = &policy_default;
+	r->host_event = fanout_host_event;
 	r->concurrency = 1;
 	schedule_init(&r->sched);
 	r->connect_timeout = 10;
@@ -76,6 +86,24 @@ run_new(void)
 	r->agent_path = MUSTER_AGENT_PATH;
 	wire_writer_init(&r->request);
 	return (r);
+}
+
+/* Set up each transport the hosts use, once. */
+int
+run_prepare(struct run *r, char **cause)
+{
+	const struct transport	*t;
+	size_t			 i;
+
+	for (i = 0; i < r->nhosts; i++) {
+		t = r->hosts[i]->transport;
+		if (r->prepared[t->slot] != NULL)
+			continue;
+		if (t->init(r, cause) != 0)
+			return (-1);
+		r->prepared[t->slot] = t;
+	}
+	return (0);
 }
 
 /* Free a run and its hosts (NULL is fine). */
@@ -86,12 +114,14 @@ run_free(struct run *r)
 
 	if (r == NULL)
 		return;
+	for (i = 0; i < TRANSPORT_NSLOTS; i++) {
+		if (r->prepared[i] != NULL)
+			r->prepared[i]->done(r);
+	}
 	for (i = 0; i < r->nhosts; i++)
 		host_free(r->hosts[i]);
 	free(r->hosts);
 	wire_writer_release(&r->request);
-	if (r->dns != NULL)
-		evdns_base_free(r->dns, 0);
 	event_base_free(r->base);
 	free(r);
 }
@@ -148,7 +178,7 @@ fanout_report(struct run *r)
  * take on average to speak, whichever is longer: a dead or silent host,
  * not one behind a busy sshd or a busy client (letting more hosts in then
  * would only slow every handshake). A peer that has spoken counts until
- * its session is open.
+ * its transport is past the handshake.
  */
 static int
 fanout_opening(const struct host *h, const struct timeval *now)
@@ -156,21 +186,15 @@ fanout_opening(const struct host *h, const struct timeval *now)
 	struct timeval	d;
 	int64_t		stale_ms;
 
+	if (h->state != HOST_OPENING || h->connected)
+		return (0);
 	stale_ms = h->run->heard_avg_ms * FANOUT_CONNECT_STALE_FACTOR;
 	if (stale_ms < FANOUT_CONNECT_STALE_MS)
 		stale_ms = FANOUT_CONNECT_STALE_MS;
-	switch (h->state) {
-	case HOST_RESOLVING:
-	case HOST_CONNECTING:
-	case HOST_HANDSHAKE:
-	case HOST_HOSTKEY:
-		timersub(now, &h->started, &d);
-		if (d.tv_sec * 1000 + d.tv_usec / 1000 < stale_ms)
-			return (1);
-		return (!h->run->transport->silent(h));
-	default:
-		return (0);
-	}
+	timersub(now, &h->started, &d);
+	if (d.tv_sec * 1000 + d.tv_usec / 1000 < stale_ms)
+		return (1);
+	return (!h->transport->silent(h));
 }
 
 /* Start pending hosts up to the windows; free finished transports. */
@@ -188,24 +212,34 @@ fanout_kick_cb(evutil_socket_t fd, short what, void *arg)
 	gettimeofday(&now, NULL);
 	for (i = 0; i < r->next; i++) {
 		h = r->hosts[i];
-		if (h->ssh != NULL &&
+		if (h->tdata != NULL &&
 		    (h->state == HOST_DONE || h->state == HOST_FAILED))
-			r->transport->close(h);
+			h->transport->close(h);
 		else if (fanout_opening(h, &now))
 			opening++;
 	}
 	while (!r->interrupted && r->next < r->nhosts &&
 	    r->active < (size_t)r->concurrency &&
-	    opening < FANOUT_CONNECT_WINDOW && schedule_may_start(r, &now)) {
+	    opening < FANOUT_CONNECT_WINDOW &&
+	    r->policy->may_start(r, &now)) {
 		h = r->hosts[r->next++];
 		r->active++;
 		r->dirty = 1;
-		r->transport->open(h);
+		host_set_state(h, HOST_OPENING);
+		h->transport->open(h);
 		if (fanout_opening(h, &now))
 			opening++;
 	}
 	if (r->finished == r->nhosts)
 		event_base_loopbreak(r->base);
+}
+
+/* Wake the kick callback on the next loop pass. */
+void
+fanout_wake(struct run *r)
+{
+	if (r->kick != NULL)
+		event_active(r->kick, EV_TIMEOUT, 0);
 }
 
 /* A host's peer spoke first after ms: keep a running average (1/8). */
@@ -220,19 +254,82 @@ fanout_host_heard(struct host *h, int64_t ms)
 		r->heard_avg_ms += (ms - r->heard_avg_ms) / 8;
 }
 
-/* A host reached its definitive status. */
+/* Milliseconds from a to b. */
+static int64_t
+fanout_ms(const struct timeval *a, const struct timeval *b)
+{
+	struct timeval	d;
+
+	timersub(b, a, &d);
+	return ((int64_t)d.tv_sec * 1000 + d.tv_usec / 1000);
+}
+
+/* The one way a host ends: timing, counting, the policy, the next host. */
 void
-fanout_host_done(struct host *h)
+fanout_finish(struct host *h, enum host_state s)
+{
+	struct run	*r = h->run;
+	struct timeval	 now;
+
+	gettimeofday(&now, NULL);
+	if (h->state != HOST_PENDING) {
+		r->active--;
+		h->result.elapsed_ms = fanout_ms(&h->started, &now);
+		if (timerisset(&h->ready)) {
+			h->result.connect_ms = fanout_ms(&h->started,
+			    &h->ready);
+			h->result.call_ms = h->result.elapsed_ms -
+			    h->result.connect_ms;
+		}
+	}
+	if (s == HOST_DONE && h->result.status == RESULT_NONE)
+		result_set_error(&h->result, RESULT_AGENT, "no outcome");
+	host_set_state(h, s);
+	r->finished++;
+	r->dirty = 1;
+	r->policy->done(r, h);
+	fanout_wake(r);
+}
+
+/* Call a ready host with the run's request. */
+void
+fanout_call(struct host *h, int flags)
+{
+	struct run	*r = h->run;
+	const char	*req;
+	size_t		 len;
+
+	req = wire_writer_data(&r->request, &len);
+	h->call_id = r->request_id;
+	host_set_state(h, HOST_CALLING);
+	h->transport->call(h, req, len, r->action_timeout, flags);
+}
+
+/* What the transports report, for the hosts of a run. */
+void
+fanout_host_event(struct host *h, enum host_event ev, const char *buf,
+    size_t len)
 {
 	struct run	*r = h->run;
 
-	if (h->state != HOST_DONE && h->state != HOST_FAILED)
-		host_set_state(h, HOST_FAILED);
-	r->active--;
-	r->finished++;
-	r->dirty = 1;
-	schedule_host_done(r, h);
-	event_active(r->kick, EV_TIMEOUT, 0);
+	switch (ev) {
+	case HOST_EV_READY:
+		r->policy->ready(h);
+		break;
+	case HOST_EV_REPLY:
+		result_set_reply(h, buf, len);
+		if (h->result.status == RESULT_AGENT) {
+			fanout_finish(h, HOST_FAILED);
+			break;
+		}
+		if (r->policy->replied(h))
+			fanout_finish(h, HOST_DONE);
+		break;
+	case HOST_EV_FAILED:
+		/* host_fail() set the state and the result. */
+		fanout_finish(h, HOST_FAILED);
+		break;
+	}
 }
 
 /* Cancel every host that has not finished. */
@@ -252,16 +349,10 @@ fanout_cancel(struct run *r, const char *why)
 			    "not started: %s", why);
 		else
 			result_set_error(&h->result, RESULT_CANCELLED,
-			    "%s while in %s", why, host_state_name(h->state));
-		r->transport->close(h);
-		if (h->state == HOST_PENDING) {
-			host_set_state(h, HOST_FAILED);
-			r->finished++;
-		} else {
-			host_set_state(h, HOST_FAILED);
-			r->active--;
-			r->finished++;
-		}
+			    "%s while %s", why, host_state_name(h->state));
+		if (h->tdata != NULL)
+			h->transport->close(h);
+		fanout_finish(h, HOST_FAILED);
 	}
 	event_base_loopbreak(r->base);
 }
@@ -317,8 +408,10 @@ fanout_run(struct run *r, char **cause)
 	struct event	*sighup = NULL;	/* SIGHUP, unless ignored (nohup) */
 	struct sigaction sa;
 
+	size_t		 i;
+
 	fanout_raise_nofile();
-	if (r->transport->init(r, cause) != 0)
+	if (run_prepare(r, cause) != 0)
 		return (-1);
 	gettimeofday(&r->start, NULL);
 	if (r->concurrency < 1)
@@ -346,14 +439,17 @@ fanout_run(struct run *r, char **cause)
 	ui_progress_clear();
 	fanout_report(r);
 
-	r->transport->done(r);
+	for (i = 0; i < r->nhosts; i++) {
+		if (r->hosts[i]->tdata != NULL)
+			r->hosts[i]->transport->close(r->hosts[i]);
+	}
 	event_free(r->tick);
 	event_free(r->sigint);
 	event_free(r->sigterm);
 	if (sighup != NULL)
 		event_free(sighup);
 	event_free(r->kick);
-		r->tick = r->sigint = r->sigterm = NULL;
+	r->tick = r->sigint = r->sigterm = r->kick = NULL;
 	return (0);
 }
 

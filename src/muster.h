@@ -318,58 +318,106 @@ void	 result_release(struct result *);
 const msgpack_object *result_data(const struct result *, const char *);
 
 /* host.c */
+/*
+ * A targeted host as the scheduler sees it, whatever carries its calls:
+ * pending -> opening -> ready -> calling -> done | failed (from any state).
+ * A ready host holds an open channel to its agent and may carry another
+ * call (calling -> ready again) when its owner keeps it. How the channel
+ * is opened (SSH's resolve, connect, handshake... or a session's socket)
+ * is the transport's own business, in its own sub-states.
+ */
 enum host_state {
 	HOST_PENDING = 0,
-	HOST_RESOLVING,
-	HOST_CONNECTING,
-	HOST_HANDSHAKE,
-	HOST_HOSTKEY,
-	HOST_AUTH,
-	HOST_EXEC,
-	HOST_RUNNING,
-	HOST_CLOSING,
+	HOST_OPENING,
+	HOST_READY,
+	HOST_CALLING,
 	HOST_DONE,
 	HOST_FAILED,
 };
+#define HOST_NSTATES	(HOST_FAILED + 1)
+/* What a transport tells the host's owner (the scheduler, a session). */
+enum host_event {
+	HOST_EV_READY,		/* opened: a call may be made */
+	HOST_EV_REPLY,		/* one whole reply to the call */
+	HOST_EV_FAILED,		/* lost; the result says why */
+};
 struct run;
-struct host_ssh;
+struct transport;
 struct host {
 	char			*name;		/* as selected */
 	size_t			 index;		/* in run->hosts */
 	struct run		*run;
 	enum host_state		 state;
-	struct sshconf_host	 conf;		/* resolved ssh_config */
-	struct host_ssh		*ssh;		/* transport state */
+	const struct transport	*transport;	/* carries its calls */
+	void			*tdata;		/* the transport's own */
+	const char		*peer;		/* name connected to, or NULL */
+	int			 connected;	/* past the transport's handshake */
+	const char		*call_id;	/* the call's request id */
+	unsigned int		 calls;		/* calls answered on its channel */
 	int			 reported;	/* host_done_cb called */
 	struct timeval		 started;
-	struct timeval		 ready;		/* channel ready (running) */
+	struct timeval		 ready;		/* channel ready (calling) */
 	struct result		 result;
 };
 struct host	*host_new(struct run *, const char *, size_t);
 void		 host_free(struct host *);
-/* The only way to change a host's state; logs "a -> b" at -v. */
+/*
+ * The only way to change a host's state; logs "a -> b" at -v. The table
+ * host_transitions says which changes exist; any other is a bug (fatal).
+ */
 void		 host_set_state(struct host *, enum host_state);
+int		 host_transition_ok(enum host_state, enum host_state);
 const char	*host_state_name(enum host_state);
-/* The host finished (state DONE or FAILED set, result filled). */
-void		 host_finished(struct host *);
 /* The transport heard the host's peer for the first time. */
 void		 host_heard(struct host *);
-
-/* transport-ssh.c */
+/* The transport is past its handshake: the connect window has room. */
+void		 host_connected(struct host *);
+/* The transport opened the host: it is ready for a call. */
+void		 host_ready(struct host *);
+/* The transport has the call's reply: len bytes, one message or more. */
+void		 host_reply(struct host *, const char *, size_t);
 /*
- * A transport moves one request to a host and its reply back: open the
- * host, send the request, receive the reply, close. It reports through
- * the host: host_set_state() as it goes and host_finished() with the
- * result filled in. Only SSH exists today (DESIGN section 11 adds warm
- * sessions and NATS behind the same four calls).
+ * The transport lost the host (or gave up on it): result set to status
+ * and message, state failed, the owner told.
  */
+void		 host_fail(struct host *, enum result_status, const char *, ...)
+		     __attribute__((format(printf, 3, 4)));
+
+/* transport-ssh.c, transport-session.c */
+/*
+ * A transport carries calls to hosts: open a host (to ready), call (send
+ * one request, deliver one reply), close. It reports through the host
+ * (host_ready, host_reply, host_fail) and keeps its own state, sub-states
+ * and context (for SSH: ssh_config, keys, known_hosts, DNS) behind the
+ * opaque run->tctx[slot] and host->tdata. Adding one touches neither the
+ * scheduler nor rendering.
+ */
+enum transport_slot {
+	TRANSPORT_SSH,
+	TRANSPORT_SESSION,
+	TRANSPORT_NSLOTS
+};
+/* A call's flags: the last on this channel (end the input after it). */
+#define CALL_LAST	0x1
 struct transport {
 	const char	*name;
-	/* Once per run, before any host; -1 with *cause on error. */
+	enum transport_slot slot;
+	/*
+	 * Once per run, before any host, for the hosts it carries; -1 with
+	 * *cause on error (a bad ssh_config).
+	 */
 	int		 (*init)(struct run *, char **);
-	/* Connect and run the request (run->request) on the host. */
+	/* Open the host's channel: host_ready() or host_fail() follow. */
 	void		 (*open)(struct host *);
-	/* Abandon the host now (cancel or timeout); result already set. */
+	/*
+	 * Send one request (its id in host->call_id), which may run for
+	 * timeout seconds: host_reply() or host_fail() follow.
+	 */
+	void		 (*call)(struct host *, const char *, size_t, int, int);
+	/*
+	 * Drop the host's channel now (done, cancelled or timed out): the
+	 * agent's input ends, and it stops what it was running.
+	 */
 	void		 (*close)(struct host *);
 	/*
 	 * While opening: has the peer sent nothing yet, not even bytes the
@@ -380,6 +428,7 @@ struct transport {
 	void		 (*done)(struct run *);
 };
 extern const struct transport transport_ssh;
+extern const struct transport transport_session;
 
 /* keys.c */
 /*
@@ -477,7 +526,7 @@ int		 knownhosts_add(struct knownhosts *,
 
 /* schedule.c */
 /*
- * Which pending host may start: waves (--batch, --batch-sleep) and a
+ * The default policy's state: waves (--batch, --batch-sleep) and a
  * failure budget (--max-fail) on top of the sliding window.
  */
 struct schedule {
@@ -490,6 +539,24 @@ struct schedule {
 	size_t		 failed;
 	int		 over_budget;
 };
+/*
+ * A scheduling policy, the hook fanout.c asks: may the next pending host
+ * start, what a ready host does (a call, or several: a rolling runner
+ * polls over the kept channel), whether a reply ends the host, and what a
+ * finished host means for the rest.
+ */
+struct policy {
+	const char	*name;
+	int		 (*may_start)(struct run *, const struct timeval *);
+	/* The host is open: fanout_call() it (or finish it). */
+	void		 (*ready)(struct host *);
+	/* Its call was answered: 1 if it is done, 0 if it was called again. */
+	int		 (*replied)(struct host *);
+	/* It finished (done, failed or cancelled). */
+	void		 (*done)(struct run *, struct host *);
+};
+/* The window, waves and budget; one call per host. */
+extern const struct policy policy_default;
 void	 schedule_init(struct schedule *);
 /* "N" or "N%" of total (at least 1 host); -1 if neither. */
 int	 schedule_count(const char *, size_t, size_t *);
@@ -498,13 +565,15 @@ void	 schedule_host_done(struct run *, struct host *);
 
 /* fanout.c */
 /*
- * One run: every selected host goes through the transport with at most
- * run->concurrency of them between connecting and done.
+ * One run: every selected host goes through its transport with at most
+ * run->concurrency of them between opening and done, as the policy says.
  */
 struct run {
 	struct event_base	 *base;
-	struct evdns_base	 *dns;		/* created on first use */
-	const struct transport	 *transport;
+	const struct transport	 *transport;	/* hosts' unless set */
+	void			 *tctx[TRANSPORT_NSLOTS]; /* transports' own */
+	const struct transport	 *prepared[TRANSPORT_NSLOTS]; /* init'ed */
+	const struct policy	 *policy;
 	struct host		**hosts;
 	size_t			  nhosts;
 	size_t			  next;		/* first host not started */
@@ -514,12 +583,11 @@ struct run {
 	int			  concurrency;
 	struct schedule		  sched;	/* waves, failure budget */
 	int			  connect_timeout; /* seconds */
+	int			  connect_timeout_set; /* given: beats ssh_config */
 	int			  action_timeout;  /* seconds, the request's */
 	const char		 *agent_path;
-	struct sshconf		 *sshconf;
-	const char		 *ssh_config;	/* its file, for messages */
-	struct keyring		 *keyring;
-	struct knownhosts	 *knownhosts;
+	const char		 *ssh_config;	/* file; NULL: the user's */
+	int			  ssh_config_given; /* -F: no system file */
 	struct wire_writer	  request;	/* encoded, same for all */
 	char			  request_id[PROTO_ID_LEN + 1];
 	size_t			  reply_bytes;	/* held, RESULT_REPLY_BUDGET */
@@ -531,6 +599,13 @@ struct run {
 	int			  dirty;	/* progress needs a redraw */
 	struct timeval		  start;
 	struct timeval		  end;
+	/*
+	 * Where hosts' events go: fanout_host_event() unless a session owns
+	 * the hosts. One callback for ready, reply and failure.
+	 */
+	void			(*host_event)(struct host *, enum host_event,
+				    const char *, size_t);
+	void			 *owner;	/* the session, when it owns */
 	/* Called as each host finishes, outside I/O callbacks. */
 	void			(*host_done_cb)(struct host *, void *);
 	void			 *host_done_arg;
@@ -538,12 +613,27 @@ struct run {
 struct run	*run_new(void);
 void		 run_free(struct run *);
 void		 run_add_host(struct run *, const char *);
+/*
+ * Set up the transports the hosts use (ssh_config, keys, known_hosts):
+ * before anything is sent; -1 with *cause.
+ */
+int		 run_prepare(struct run *, char **);
 /* Run every host to a definitive status; 0, or -1 with *cause. */
 int		 fanout_run(struct run *, char **);
+/* The scheduler's side of host events. */
+void		 fanout_host_event(struct host *, enum host_event,
+		     const char *, size_t);
+/* Call a ready host with the run's request (flags: CALL_LAST). */
+void		 fanout_call(struct host *, int);
+/*
+ * The one way a host ends (done, failed, cancelled, never started):
+ * count it, tell the policy, start the next.
+ */
+void		 fanout_finish(struct host *, enum host_state);
+/* Wake the scheduler: a slot or the connect window has room. */
+void		 fanout_wake(struct run *);
 /* Called by host_heard(): ms from start to the peer's first bytes. */
 void		 fanout_host_heard(struct host *, int64_t);
-/* Called by host_finished(): count it, start the next pending host. */
-void		 fanout_host_done(struct host *);
 /* Milliseconds since the run started. */
 int64_t		 fanout_elapsed_ms(const struct run *);
 /*

@@ -136,7 +136,8 @@ result_set_reply(struct host *h, const char *buf, size_t len)
 		    proto_statuscode_name(res->reply.statuscode));
 		goto fail;
 	}
-	if (strcmp(res->reply.id, r->request_id) != 0) {
+	if (strcmp(res->reply.id, h->call_id != NULL ? h->call_id :
+	    r->request_id) != 0) {
 		result_set_error(res, RESULT_AGENT,
 		    "reply for another request (id %s)", res->reply.id);
 		goto fail;
@@ -150,7 +151,7 @@ result_set_reply(struct host *h, const char *buf, size_t len)
 	r->reply_bytes += res->msg.size;
 	res->have_reply = 1;
 	res->foreign_sender = !result_same_name(res->reply.sender, h->name) &&
-	    !result_same_name(res->reply.sender, h->conf.hostname);
+	    (h->peer == NULL || !result_same_name(res->reply.sender, h->peer));
 	res->statuscode = res->reply.statuscode;
 	free(res->statusmsg);
 	res->statusmsg = xstrdup(res->reply.statusmsg != NULL ?

@@ -1,6 +1,6 @@
 /*
- * schedule.c: the scheduling policy of a run, which pending host may start
- * now. The sliding window (-c, and fanout.c's connect window) always
+ * schedule.c: the default scheduling policy of a run (struct policy):
+ * which pending host may start now, and one call per host. The sliding window (-c, and fanout.c's connect window) always
  * applies; on top of it --batch N|N% runs the hosts in lock-step waves of
  * N, in order: the next wave starts once every host of the last one has
  * finished, and --batch-sleep S later. --max-fail N|N% is a failure
@@ -113,8 +113,29 @@ schedule_host_done(struct run *r, struct host *h)
 		result_set_error(&p->result, RESULT_CANCELLED, "not started:"
 		    " %zu hosts failed, more than --max-fail allows (%zu)",
 		    s->failed, s->max_fail);
-		host_set_state(p, HOST_FAILED);
-		r->finished++;
-		r->dirty = 1;
+		fanout_finish(p, HOST_FAILED);
 	}
 }
+
+/* A ready host makes its one call, the last on its channel. */
+static void
+schedule_ready(struct host *h)
+{
+	fanout_call(h, CALL_LAST);
+}
+
+/* One call, one reply: the host is done. */
+static int
+schedule_replied(struct host *h)
+{
+	(void)h;
+	return (1);
+}
+
+const struct policy policy_default = {
+	.name = "window",
+	.may_start = schedule_may_start,
+	.ready = schedule_ready,
+	.replied = schedule_replied,
+	.done = schedule_host_done,
+};

@@ -2,8 +2,14 @@
  * transport-ssh.c: run one request on a host over SSH, in-process.
  *
  * Theory of operation. Every host is a small state machine driven by
- * libevent: resolving -> connecting -> handshake -> hostkey -> auth -> exec
- * -> running -> closing -> done (or failed from any state). All sockets are
+ * libevent, in SSH's own phases, which the scheduler never sees: resolve
+ * -> connect -> handshake -> hostkey -> auth -> exec (the host is opening)
+ * -> open (ready: the agent runs and waits for a request) -> send -> recv
+ * (calling) -> open again, or closing when the agent ended without a
+ * reply. A call marked last ends the agent's input after its request and
+ * reads to the end, so a cold host costs no extra round trip; a kept
+ * channel delivers each reply as soon as wire_scan() sees a whole
+ * message and watches the idle channel for a dropped connection. All sockets are
  * non-blocking and so is every libssh2 session. host_ssh_step() runs the
  * current state's step function until one of them has to wait; a step
  * that got LIBSSH2_ERROR_EAGAIN is simply called again, with the same
@@ -11,10 +17,13 @@
  * libssh2_session_block_directions() names. Because libssh2 buffers
  * internally, the running state drains stdout and stderr until EAGAIN on
  * every wake-up. A timer per host bounds each phase: the connect timeout
- * covers everything up to an authenticated session (so a listener that
- * accepts and never speaks is caught), the action timeout everything
- * after. Nothing here blocks, forks or starts a thread, so one process
- * holds a thousand hosts.
+ * covers everything up to an open channel (so a listener that accepts
+ * and never speaks is caught), the call's timeout each call. Nothing here
+ * blocks, forks or starts a thread, so one process holds a thousand hosts.
+ *
+ * The transport's context (run->tctx[TRANSPORT_SSH]) holds what hosts
+ * share: the parsed ssh_config, the keyring, the known_hosts files and
+ * the resolver. A host's own (host->tdata) exists from open to close.
  *
  * No host may hold the loop. libssh2 reads for as long as bytes arrive (a
  * server that streams garbage instead of a banner never makes it return),
@@ -57,8 +66,40 @@ enum step {
 	STEP_STOP,		/* finished (done or failed) */
 };
 
+/* SSH's phases of a host, its own sub-states. */
+enum ssh_phase {
+	SSH_NONE,		/* not opened */
+	SSH_RESOLVE,
+	SSH_CONNECT,
+	SSH_HANDSHAKE,
+	SSH_HOSTKEY,
+	SSH_AUTH,
+	SSH_EXEC,
+	SSH_OPEN,		/* ready: waiting for a call */
+	SSH_SEND,
+	SSH_RECV,
+	SSH_CLOSING,		/* no reply: learn why from the exit status */
+	SSH_DOWN,		/* torn down (failed) */
+};
+static const char *ssh_phase_names[] = {
+	"none", "resolve", "connect", "handshake", "hostkey", "auth", "exec",
+	"open", "send", "recv", "closing", "down"
+};
+
+/* What the hosts of a run share. */
+struct ssh_ctx {
+	struct sshconf		*sshconf;
+	char			*path;		/* its file, for messages */
+	struct keyring		*keyring;
+	struct knownhosts	*knownhosts;
+	struct evdns_base	*dns;		/* created on first use */
+};
+
 struct host_ssh {
 	struct host		*host;
+	struct ssh_ctx		*ctx;
+	enum ssh_phase		 phase;
+	struct sshconf_host	 conf;		/* resolved ssh_config */
 	int			 fd;
 	struct event		 io;
 	int			 io_added;
@@ -72,9 +113,15 @@ struct host_ssh {
 	size_t			  nkeys;
 	size_t			  key_index;
 	void			 *abstract;
+	const char		 *req;		/* the call's, the caller's */
+	size_t			  reqlen;
 	size_t			  req_off;
+	int			  last;		/* CALL_LAST: end input after */
+	int			  timeout;	/* the call's, seconds */
 	int			  eof_sent;
+	int			  in_step;	/* host_ssh_step() is running */
 	struct strbuf		  out;		/* agent stdout, the reply */
+	struct strbuf		  reply;	/* being handed over */
 	struct strbuf		  err;		/* agent stderr, first bytes */
 	char			 *command;
 	size_t			  budget;	/* bytes this step may still read */
@@ -105,6 +152,7 @@ struct host_ssh {
 #define SSH_PREKEX_MAX		(64 * 1024)
 
 static void	host_ssh_step(struct host *);
+static void	host_ssh_set_phase(struct host_ssh *, enum ssh_phase);
 static void	host_ssh_step_cb(evutil_socket_t, short, void *);
 static void	host_ssh_teardown(struct host_ssh *);
 
@@ -117,7 +165,7 @@ host_ssh_recv_cb(libssh2_socket_t fd, void *buf, size_t len, int flags,
     void **abstract)
 {
 	struct host	*h = *abstract;
-	struct host_ssh	*hs = h->ssh;
+	struct host_ssh	*hs = h->tdata;
 	ssize_t		 n;
 
 	if (hs->cut != NULL)
@@ -137,7 +185,7 @@ host_ssh_recv_cb(libssh2_socket_t fd, void *buf, size_t len, int flags,
 			host_heard(h);
 		}
 	}
-	if (h->state <= HOST_HANDSHAKE) {
+	if (hs->phase <= SSH_HANDSHAKE) {
 		hs->prekex += n;
 		if (hs->prekex > SSH_PREKEX_MAX) {
 			hs->cut = "no SSH key exchange after 64 KiB from"
@@ -159,14 +207,25 @@ host_ssh_fail(struct host *h, enum result_status status, const char *fmt,
 	va_start(ap, fmt);
 	xvasprintf(&msg, fmt, ap);
 	va_end(ap);
-	result_set_error(&h->result, status, "%s", msg);
-	log_debug("%s: %s: %s (%s)", __func__, h->name, msg,
-	    result_status_name(status));
+	host_ssh_teardown(h->tdata);
+	host_ssh_set_phase(h->tdata, SSH_DOWN);
+	host_fail(h, status, "%s", msg);
 	free(msg);
-	host_ssh_teardown(h->ssh);
-	host_set_state(h, HOST_FAILED);
-	host_finished(h);
 	return (STEP_STOP);
+}
+
+/* Change phase, logging the transition. */
+static void
+host_ssh_set_phase(struct host_ssh *hs, enum ssh_phase p)
+{
+	if (hs->phase == p)
+		return;
+	log_debug("%s: ssh: %s -> %s", hs->host->name,
+	    ssh_phase_names[hs->phase], ssh_phase_names[p]);
+	hs->phase = p;
+	/* A session is open: another host may start connecting. */
+	if (p == SSH_AUTH)
+		host_connected(hs->host);
 }
 
 /* The last libssh2 error of the session as text. */
@@ -219,16 +278,16 @@ static void
 host_ssh_timer_cb(evutil_socket_t fd, short what, void *arg)
 {
 	struct host	*h = arg;
-	struct run	*r = h->run;
+	struct host_ssh	*hs = h->tdata;
 
 	(void)fd;
 	(void)what;
-	if (h->state <= HOST_AUTH)
+	if (hs->phase <= SSH_EXEC)
 		host_ssh_fail(h, RESULT_TIMEOUT, "no session after %d s (%s)",
-		    h->conf.connect_timeout, host_state_name(h->state));
+		    hs->conf.connect_timeout, ssh_phase_names[hs->phase]);
 	else
 		host_ssh_fail(h, RESULT_TIMEOUT, "no reply after %d s",
-		    r->action_timeout + SSH_ACTION_GRACE);
+		    hs->timeout + SSH_ACTION_GRACE);
 }
 
 /* Address resolution finished. */
@@ -236,7 +295,7 @@ static void
 host_ssh_dns_cb(int err, struct evutil_addrinfo *ai, void *arg)
 {
 	struct host	*h = arg;
-	struct host_ssh	*hs = h->ssh;
+	struct host_ssh	*hs = h->tdata;
 	int		 alias;
 
 	/* A cancelled lookup belongs to a host that is already torn down. */
@@ -248,17 +307,17 @@ host_ssh_dns_cb(int err, struct evutil_addrinfo *ai, void *arg)
 	hs->dns_req = NULL;
 	if (err != 0) {
 		/* The alias itself was looked up: no HostName matched it. */
-		alias = strcmp(h->conf.hostname, h->name) == 0 &&
-		    h->run->ssh_config != NULL;
+		alias = strcmp(hs->conf.hostname, h->name) == 0 &&
+		    hs->ctx->path != NULL;
 		host_ssh_fail(h, RESULT_UNREACHABLE, "cannot resolve '%s':"
-		    " %s%s%s%s", h->conf.hostname, evutil_gai_strerror(err),
+		    " %s%s%s%s", hs->conf.hostname, evutil_gai_strerror(err),
 		    alias ? " (no HostName for it in ssh_config " : "",
-		    alias ? h->run->ssh_config : "", alias ? ")" : "");
+		    alias ? hs->ctx->path : "", alias ? ")" : "");
 		return;
 	}
 	hs->addrs = ai;
 	hs->addr = ai;
-	host_set_state(h, HOST_CONNECTING);
+	host_ssh_set_phase(hs, SSH_CONNECT);
 	host_ssh_step(h);
 }
 
@@ -292,7 +351,7 @@ host_ssh_dns_new(struct run *r)
 static enum step
 host_ssh_resolve(struct host *h)
 {
-	struct host_ssh			*hs = h->ssh;
+	struct host_ssh			*hs = h->tdata;
 	struct run			*r = h->run;
 	struct evutil_addrinfo		 hints;
 	struct evdns_getaddrinfo_request *req;
@@ -304,24 +363,24 @@ host_ssh_resolve(struct host *h)
 	hints.ai_socktype = SOCK_STREAM;
 	hints.ai_protocol = IPPROTO_TCP;
 	hints.ai_flags = EVUTIL_AI_NUMERICHOST | EVUTIL_AI_NUMERICSERV;
-	snprintf(port, sizeof port, "%d", h->conf.port);
+	snprintf(port, sizeof port, "%d", hs->conf.port);
 
-	error = evutil_getaddrinfo(h->conf.hostname, port, &hints, &hs->addrs);
+	error = evutil_getaddrinfo(hs->conf.hostname, port, &hints, &hs->addrs);
 	if (error == 0) {
 		hs->addr = hs->addrs;
-		host_set_state(h, HOST_CONNECTING);
+		host_ssh_set_phase(hs, SSH_CONNECT);
 		return (STEP_NEXT);
 	}
 
-	if (r->dns == NULL) {
-		r->dns = host_ssh_dns_new(r);
-		if (r->dns == NULL)
+	if (hs->ctx->dns == NULL) {
+		hs->ctx->dns = host_ssh_dns_new(r);
+		if (hs->ctx->dns == NULL)
 			return (host_ssh_fail(h, RESULT_UNREACHABLE,
 			    "cannot resolve %s: no DNS configuration (%s)",
-			    h->conf.hostname, host_ssh_resolv_conf()));
+			    hs->conf.hostname, host_ssh_resolv_conf()));
 	}
 	hints.ai_flags = EVUTIL_AI_NUMERICSERV | EVUTIL_AI_ADDRCONFIG;
-	req = evdns_getaddrinfo(r->dns, h->conf.hostname, port, &hints,
+	req = evdns_getaddrinfo(hs->ctx->dns, hs->conf.hostname, port, &hints,
 	    host_ssh_dns_cb, h);
 	/* The callback may already have run (hosts file, cache). */
 	if (req != NULL)
@@ -333,7 +392,7 @@ host_ssh_resolve(struct host *h)
 static enum step
 host_ssh_connect(struct host *h)
 {
-	struct host_ssh	*hs = h->ssh;
+	struct host_ssh	*hs = h->tdata;
 	int		 one = 1;
 
 	for (; hs->addr != NULL; hs->addr = hs->addr->ai_next) {
@@ -349,7 +408,7 @@ host_ssh_connect(struct host *h)
 		setsockopt(hs->fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
 		if (connect(hs->fd, hs->addr->ai_addr,
 		    hs->addr->ai_addrlen) == 0 || errno == EINPROGRESS) {
-			host_set_state(h, HOST_HANDSHAKE);
+			host_ssh_set_phase(hs, SSH_HANDSHAKE);
 			return (STEP_WAIT_WRITE);
 		}
 		log_debug("%s: %s: connect: %s", __func__, h->name,
@@ -358,15 +417,14 @@ host_ssh_connect(struct host *h)
 		hs->fd = -1;
 	}
 	return (host_ssh_fail(h, RESULT_UNREACHABLE, "cannot connect to %s"
-	    " port %d", h->conf.hostname, h->conf.port));
+	    " port %d", hs->conf.hostname, hs->conf.port));
 }
 
 /* The connect finished (or failed): check it, then handshake. */
 static enum step
 host_ssh_handshake(struct host *h)
 {
-	struct host_ssh	*hs = h->ssh;
-	struct run	*r = h->run;
+	struct host_ssh	*hs = h->tdata;
 	socklen_t	 len = sizeof(int);
 	int		 error = 0, rc;
 	char		*algs;
@@ -384,12 +442,12 @@ host_ssh_handshake(struct host *h)
 				log_debug("%s: %s: %s, next address",
 				    __func__, h->name, strerror(error));
 				hs->addr = hs->addr->ai_next;
-				host_set_state(h, HOST_CONNECTING);
+				host_ssh_set_phase(hs, SSH_CONNECT);
 				return (STEP_NEXT);
 			}
 			return (host_ssh_fail(h, RESULT_UNREACHABLE,
-			    "connect to %s port %d: %s", h->conf.hostname,
-			    h->conf.port, strerror(error)));
+			    "connect to %s port %d: %s", hs->conf.hostname,
+			    hs->conf.port, strerror(error)));
 		}
 		hs->session = libssh2_session_init_ex(NULL, NULL, NULL, h);
 		if (hs->session == NULL)
@@ -397,7 +455,7 @@ host_ssh_handshake(struct host *h)
 		libssh2_session_set_blocking(hs->session, 0);
 		libssh2_session_callback_set(hs->session,
 		    LIBSSH2_CALLBACK_RECV, (void *)host_ssh_recv_cb);
-		algs = knownhosts_algorithms(r->knownhosts, &h->conf);
+		algs = knownhosts_algorithms(hs->ctx->knownhosts, &hs->conf);
 		if (algs != NULL) {
 			libssh2_session_method_pref(hs->session,
 			    LIBSSH2_METHOD_HOSTKEY, algs);
@@ -411,14 +469,14 @@ host_ssh_handshake(struct host *h)
 	/* libssh2 < 1.11 has no rsa-sha2 host keys: say so, it is likely. */
 	if (rc != 0)
 		return (host_ssh_fail(h, RESULT_UNREACHABLE,
-		    "ssh handshake with %s port %d: %s%s", h->conf.hostname,
-		    h->conf.port, hs->cut != NULL ? hs->cut :
+		    "ssh handshake with %s port %d: %s%s", hs->conf.hostname,
+		    hs->conf.port, hs->cut != NULL ? hs->cut :
 		    host_ssh_errmsg(hs),
 		    rc == LIBSSH2_ERROR_KEX_FAILURE && hs->cut == NULL &&
 		    libssh2_version(0x010b00) == NULL ? " (no algorithm in"
 		    " common; a host whose only host key is RSA cannot be"
 		    " reached: this libssh2 lacks rsa-sha2 host keys)" : ""));
-	host_set_state(h, HOST_HOSTKEY);
+	host_ssh_set_phase(hs, SSH_HOSTKEY);
 	return (STEP_NEXT);
 }
 
@@ -426,8 +484,7 @@ host_ssh_handshake(struct host *h)
 static enum step
 host_ssh_hostkey(struct host *h)
 {
-	struct host_ssh		*hs = h->ssh;
-	struct run		*r = h->run;
+	struct host_ssh		*hs = h->tdata;
 	const char		*key;
 	size_t			 len;
 	int			 type;
@@ -437,22 +494,22 @@ host_ssh_hostkey(struct host *h)
 	key = libssh2_session_hostkey(hs->session, &len, &type);
 	if (key == NULL)
 		return (host_ssh_fail(h, RESULT_HOSTKEY, "no host key from %s",
-		    h->conf.hostname));
-	kr = knownhosts_check(r->knownhosts, &h->conf, key, len, type,
+		    hs->conf.hostname));
+	kr = knownhosts_check(hs->ctx->knownhosts, &hs->conf, key, len, type,
 	    &cause);
 	switch (kr) {
 	case KNOWNHOSTS_MATCH:
 		break;
 	case KNOWNHOSTS_NOTFOUND:
-		if (h->conf.strict == SSHCONF_STRICT_ACCEPT_NEW) {
-			knownhosts_add(r->knownhosts, &h->conf, key, len,
+		if (hs->conf.strict == SSHCONF_STRICT_ACCEPT_NEW) {
+			knownhosts_add(hs->ctx->knownhosts, &hs->conf, key, len,
 			    type);
 			break;
 		}
 		__attribute__((fallthrough));
 	case KNOWNHOSTS_MISMATCH:
 	case KNOWNHOSTS_UNREADABLE:
-		if (h->conf.strict == SSHCONF_STRICT_NO) {
+		if (hs->conf.strict == SSHCONF_STRICT_NO) {
 			log_debug("%s: %s: %s (StrictHostKeyChecking no)",
 			    __func__, h->name, cause);
 			break;
@@ -462,9 +519,9 @@ host_ssh_hostkey(struct host *h)
 		return (STEP_STOP);
 	}
 	free(cause);
-	hs->nkeys = keyring_for_host(r->keyring, &h->conf, &hs->keys);
+	hs->nkeys = keyring_for_host(hs->ctx->keyring, &hs->conf, &hs->keys);
 	hs->key_index = 0;
-	host_set_state(h, HOST_AUTH);
+	host_ssh_set_phase(hs, SSH_AUTH);
 	return (STEP_NEXT);
 }
 
@@ -472,22 +529,21 @@ host_ssh_hostkey(struct host *h)
 static enum step
 host_ssh_auth(struct host *h)
 {
-	struct host_ssh	*hs = h->ssh;
-	struct run	*r = h->run;
+	struct host_ssh	*hs = h->tdata;
+
 	char		*why;
 	int		 rc;
 
 	while (hs->key_index < hs->nkeys) {
 		hs->abstract = hs->keys[hs->key_index];
 		rc = key_userauth(hs->keys[hs->key_index], hs->session,
-		    h->conf.user, &hs->abstract);
+		    hs->conf.user, &hs->abstract);
 		if (rc == LIBSSH2_ERROR_EAGAIN)
 			return (STEP_WAIT);
 		if (rc == 0) {
 			log_debug("%s: %s: accepted %s", __func__, h->name,
 			    key_label(hs->keys[hs->key_index]));
-			host_set_state(h, HOST_EXEC);
-			host_ssh_timer(hs, r->action_timeout + SSH_ACTION_GRACE);
+			host_ssh_set_phase(hs, SSH_EXEC);
 			return (STEP_NEXT);
 		}
 		if (rc != LIBSSH2_ERROR_AUTHENTICATION_FAILED &&
@@ -495,29 +551,29 @@ host_ssh_auth(struct host *h)
 		    rc != LIBSSH2_ERROR_FILE && rc != LIBSSH2_ERROR_METHOD_NONE)
 			return (host_ssh_fail(h, RESULT_UNREACHABLE,
 			    "ssh authentication with %s: %s",
-			    h->conf.hostname, host_ssh_errmsg(hs)));
+			    hs->conf.hostname, host_ssh_errmsg(hs)));
 		log_debug("%s: %s: refused %s: %s", __func__, h->name,
 		    key_label(hs->keys[hs->key_index]), host_ssh_errmsg(hs));
 		hs->key_index++;
 	}
 	if (hs->nkeys == 0) {
-		why = keyring_explain(r->keyring, &h->conf);
+		why = keyring_explain(hs->ctx->keyring, &hs->conf);
 		host_ssh_fail(h, RESULT_AUTH, "no usable identity for %s@%s"
-		    " (no agent key%s%s)", h->conf.user, h->conf.hostname,
+		    " (no agent key%s%s)", hs->conf.user, hs->conf.hostname,
 		    *why != '\0' ? "; " : "", why);
 		free(why);
 		return (STEP_STOP);
 	}
 	return (host_ssh_fail(h, RESULT_AUTH, "permission denied for %s@%s"
-	    " (publickey, %zu key%s tried)", h->conf.user, h->conf.hostname,
+	    " (publickey, %zu key%s tried)", hs->conf.user, hs->conf.hostname,
 	    hs->nkeys, hs->nkeys == 1 ? "" : "s"));
 }
 
-/* Open a session channel and start the agent. */
+/* Open a session channel and start the agent: the host is ready. */
 static enum step
 host_ssh_exec(struct host *h)
 {
-	struct host_ssh	*hs = h->ssh;
+	struct host_ssh	*hs = h->tdata;
 	int		 rc;
 
 	if (hs->channel == NULL) {
@@ -536,60 +592,49 @@ host_ssh_exec(struct host *h)
 	if (rc != 0)
 		return (host_ssh_fail(h, RESULT_AGENT, "cannot run %s: %s",
 		    hs->command, host_ssh_errmsg(hs)));
-	host_set_state(h, HOST_RUNNING);
+	evtimer_del(&hs->timer);
+	host_ssh_set_phase(hs, SSH_OPEN);
+	/* The owner may call at once: the loop goes on in the new phase. */
+	host_ready(h);
 	return (STEP_NEXT);
 }
 
-/* Send the request, then collect stdout and stderr until end of file. */
-static enum step
-host_ssh_running(struct host *h)
+/*
+ * Read what the agent sent: stdout into hs->out within the reply bound,
+ * the first bytes of stderr. 1 if anything came, 0 if not, -1 if the host
+ * failed.
+ */
+static int
+host_ssh_read(struct host *h)
 {
-	struct host_ssh	*hs = h->ssh;
-	struct run	*r = h->run;
-	const char	*req;
+	struct host_ssh	*hs = h->tdata;
 	char		 buf[SSH_READ_CHUNK];
-	size_t		 reqlen;
 	ssize_t		 n;
-	int		 rc, progress;
-
-	req = wire_writer_data(&r->request, &reqlen);
-	while (hs->req_off < reqlen) {
-		n = libssh2_channel_write(hs->channel, req + hs->req_off,
-		    reqlen - hs->req_off);
-		if (n == LIBSSH2_ERROR_EAGAIN)
-			return (STEP_WAIT);
-		if (n < 0)
-			return (host_ssh_fail(h, RESULT_UNREACHABLE,
-			    "connection lost while sending the request: %s",
-			    host_ssh_errmsg(hs)));
-		hs->req_off += n;
-	}
-	if (!hs->eof_sent) {
-		rc = libssh2_channel_send_eof(hs->channel);
-		if (rc == LIBSSH2_ERROR_EAGAIN)
-			return (STEP_WAIT);
-		hs->eof_sent = 1;
-	}
+	int		 progress, any = 0;
 
 	do {
 		progress = 0;
 		n = libssh2_channel_read(hs->channel, buf, sizeof buf);
 		if (n > 0) {
-			progress = 1;
-			if (hs->out.len + n > MUSTER_REPLY_MAX)
-				return (host_ssh_fail(h, RESULT_AGENT,
+			progress = any = 1;
+			if (hs->out.len + n > MUSTER_REPLY_MAX) {
+				host_ssh_fail(h, RESULT_AGENT,
 				    "reply larger than %d MiB",
-				    MUSTER_REPLY_MAX / (1024 * 1024)));
+				    MUSTER_REPLY_MAX / (1024 * 1024));
+				return (-1);
+			}
 			/* Hold at most the bound, not twice it. */
 			strbuf_grow_max(&hs->out, n, MUSTER_REPLY_MAX + 1);
 			strbuf_add(&hs->out, buf, n);
-		} else if (n < 0 && n != LIBSSH2_ERROR_EAGAIN)
-			return (host_ssh_fail(h, RESULT_UNREACHABLE,
-			    "connection lost while the action ran: %s",
-			    host_ssh_errmsg(hs)));
+		} else if (n < 0 && n != LIBSSH2_ERROR_EAGAIN) {
+			host_ssh_fail(h, RESULT_UNREACHABLE, "connection lost"
+			    " %s: %s", hs->phase == SSH_OPEN ? "while idle" :
+			    "while the action ran", host_ssh_errmsg(hs));
+			return (-1);
+		}
 		n = libssh2_channel_read_stderr(hs->channel, buf, sizeof buf);
 		if (n > 0) {
-			progress = 1;
+			progress = any = 1;
 			/* Keep the first bytes of stderr; drop the rest. */
 			if (hs->err.len < MUSTER_STDERR_MAX) {
 				if ((size_t)n > MUSTER_STDERR_MAX - hs->err.len)
@@ -598,24 +643,122 @@ host_ssh_running(struct host *h)
 			}
 		}
 	} while (progress);
+	return (any);
+}
 
-	if (!libssh2_channel_eof(hs->channel))
-		return (STEP_WAIT);
+/* Hand the agent's stderr so far to the result. */
+static void
+host_ssh_keep_stderr(struct host *h)
+{
+	struct host_ssh	*hs = h->tdata;
 
 	if (hs->err.len > 0) {
 		free(h->result.stderr_text);
 		h->result.stderr_text = xstrndup(hs->err.buf, hs->err.len);
 	}
+}
+
+/* Ready, between calls: watch the channel for a drop or stray bytes. */
+static enum step
+host_ssh_open_idle(struct host *h)
+{
+	struct host_ssh	*hs = h->tdata;
+
+	if (host_ssh_read(h) < 0)
+		return (STEP_STOP);
+	if (hs->out.len > 0)
+		return (host_ssh_fail(h, RESULT_AGENT, "%zu bytes from the"
+		    " agent with no request pending", hs->out.len));
+	if (libssh2_channel_eof(hs->channel)) {
+		host_ssh_keep_stderr(h);
+		return (host_ssh_fail(h, RESULT_AGENT, "the agent ended while"
+		    " idle"));
+	}
+	return (STEP_WAIT);
+}
+
+/* Send the request, and end the agent's input after it if it is last. */
+static enum step
+host_ssh_send(struct host *h)
+{
+	struct host_ssh	*hs = h->tdata;
+	ssize_t		 n;
+	int		 rc;
+
+	while (hs->req_off < hs->reqlen) {
+		n = libssh2_channel_write(hs->channel, hs->req + hs->req_off,
+		    hs->reqlen - hs->req_off);
+		if (n == LIBSSH2_ERROR_EAGAIN)
+			return (STEP_WAIT);
+		if (n < 0)
+			return (host_ssh_fail(h, RESULT_UNREACHABLE,
+			    "connection lost while sending the request: %s",
+			    host_ssh_errmsg(hs)));
+		hs->req_off += n;
+	}
+	if (hs->last && !hs->eof_sent) {
+		rc = libssh2_channel_send_eof(hs->channel);
+		if (rc == LIBSSH2_ERROR_EAGAIN)
+			return (STEP_WAIT);
+		hs->eof_sent = 1;
+	}
+	host_ssh_set_phase(hs, SSH_RECV);
+	return (STEP_NEXT);
+}
+
+/*
+ * Collect the reply. A last call reads to the end of the agent's output
+ * and hands all of it over (one reply, or result.c says what else came);
+ * a kept channel hands over one whole message as soon as it is in, and
+ * stays open for the next call.
+ */
+static enum step
+host_ssh_recv(struct host *h)
+{
+	struct host_ssh	*hs = h->tdata;
+	const char	*cause;
+	size_t		 used;
+	int		 rc;
+
+	if (host_ssh_read(h) < 0)
+		return (STEP_STOP);
+	if (!hs->last && hs->out.len > 0) {
+		rc = wire_scan(hs->out.buf, hs->out.len, &used, &cause);
+		if (rc == -1)
+			return (host_ssh_fail(h, RESULT_AGENT, "reply is not"
+			    " valid: %s", cause));
+		if (rc == 1) {
+			evtimer_del(&hs->timer);
+			host_ssh_keep_stderr(h);
+			strbuf_release(&hs->err);
+			host_ssh_set_phase(hs, SSH_OPEN);
+			/*
+			 * Bytes past the message go along: result.c names a
+			 * second reply. The owner may call again at once.
+			 */
+			hs->req = NULL;
+			hs->reply = hs->out;
+			strbuf_init(&hs->out);
+			host_reply(h, hs->reply.buf, hs->reply.len);
+			strbuf_release(&hs->reply);
+			return (STEP_NEXT);
+		}
+	}
+	if (!libssh2_channel_eof(hs->channel))
+		return (STEP_WAIT);
+	host_ssh_keep_stderr(h);
 	if (hs->out.len == 0) {
 		/* Wait for the exit status to say why there is no reply. */
-		host_set_state(h, HOST_CLOSING);
+		host_ssh_set_phase(hs, SSH_CLOSING);
 		return (STEP_NEXT);
 	}
-	result_set_reply(h, hs->out.buf, hs->out.len);
-	host_ssh_teardown(hs);
-	host_set_state(h, h->result.status == RESULT_AGENT ? HOST_FAILED :
-	    HOST_DONE);
-	host_finished(h);
+	evtimer_del(&hs->timer);
+	/* The agent's output ended: nothing more can be called. */
+	host_ssh_set_phase(hs, SSH_DOWN);
+	hs->reply = hs->out;
+	strbuf_init(&hs->out);
+	host_reply(h, hs->reply.buf, hs->reply.len);
+	strbuf_release(&hs->reply);
 	return (STEP_STOP);
 }
 
@@ -623,7 +766,7 @@ host_ssh_running(struct host *h)
 static enum step
 host_ssh_closing(struct host *h)
 {
-	struct host_ssh	*hs = h->ssh;
+	struct host_ssh	*hs = h->tdata;
 	char		*sig = NULL, why[128];
 	const char	*err = h->result.stderr_text;
 	int		 rc, status;
@@ -660,50 +803,54 @@ host_ssh_closing(struct host *h)
 static void
 host_ssh_step(struct host *h)
 {
-	struct host_ssh	*hs = h->ssh;
+	struct host_ssh	*hs = h->tdata;
 	enum step	 st;
 	int		 dir;
 
 	hs->budget = SSH_STEP_BUDGET;
 	hs->calls = SSH_STEP_CALLS;
+	hs->in_step++;
 	for (;;) {
-		switch (h->state) {
-		case HOST_RESOLVING:
+		switch (hs->phase) {
+		case SSH_RESOLVE:
 			st = host_ssh_resolve(h);
 			break;
-		case HOST_CONNECTING:
+		case SSH_CONNECT:
 			st = host_ssh_connect(h);
 			break;
-		case HOST_HANDSHAKE:
+		case SSH_HANDSHAKE:
 			st = host_ssh_handshake(h);
 			break;
-		case HOST_HOSTKEY:
+		case SSH_HOSTKEY:
 			st = host_ssh_hostkey(h);
 			break;
-		case HOST_AUTH:
+		case SSH_AUTH:
 			st = host_ssh_auth(h);
 			break;
-		case HOST_EXEC:
+		case SSH_EXEC:
 			st = host_ssh_exec(h);
 			break;
-		case HOST_RUNNING:
-			st = host_ssh_running(h);
+		case SSH_OPEN:
+			st = host_ssh_open_idle(h);
 			break;
-		case HOST_CLOSING:
+		case SSH_SEND:
+			st = host_ssh_send(h);
+			break;
+		case SSH_RECV:
+			st = host_ssh_recv(h);
+			break;
+		case SSH_CLOSING:
 			st = host_ssh_closing(h);
 			break;
 		default:
-			return;
+			st = STEP_STOP;
+			break;
 		}
-		switch (st) {
-		case STEP_NEXT:
+		if (st == STEP_NEXT)
 			continue;
-		case STEP_STOP:
-			return;
-		case STEP_WAIT_WRITE:
+		if (st == STEP_WAIT_WRITE)
 			host_ssh_arm(hs, EV_WRITE);
-			return;
-		case STEP_WAIT:
+		else if (st == STEP_WAIT) {
 			dir = libssh2_session_block_directions(hs->session);
 			if (dir == 0)
 				dir = LIBSSH2_SESSION_BLOCK_INBOUND;
@@ -712,9 +859,10 @@ host_ssh_step(struct host *h)
 			    EV_READ : 0) |
 			    ((dir & LIBSSH2_SESSION_BLOCK_OUTBOUND) ?
 			    EV_WRITE : 0));
-			return;
 		}
+		break;
 	}
+	hs->in_step--;
 }
 
 /* Free everything of the connection; the host and its result stay. */
@@ -734,7 +882,7 @@ host_ssh_teardown(struct host_ssh *hs)
 		evdns_getaddrinfo_cancel(hs->dns_req);
 		hs->dns_req = NULL;
 	}
-	if (hs->session != NULL && hs->host->state == HOST_HANDSHAKE &&
+	if (hs->session != NULL && hs->phase == SSH_HANDSHAKE &&
 	    hs->fd != -1) {
 		/*
 		 * Dropped in the middle of the key exchange (cancelled, timed
@@ -753,7 +901,9 @@ host_ssh_teardown(struct host_ssh *hs)
 		 * One try at a polite goodbye, then shut the socket: a
 		 * non-blocking libssh2 would otherwise answer EAGAIN while it
 		 * waits for the peer to confirm the channel's close, and keep
-		 * the session. On a dead socket it gives up and frees.
+		 * the session. On a dead socket it gives up and frees. The
+		 * agent's input ends with the connection: it stops what it was
+		 * running.
 		 */
 		libssh2_session_disconnect(hs->session, "done");
 		if (hs->fd != -1)
@@ -780,32 +930,65 @@ host_ssh_teardown(struct host_ssh *hs)
 	strbuf_release(&hs->err);
 }
 
-/* Load what every host shares: identities and known_hosts. */
+/* The agent path reaches the remote shell: allow no syntax. */
 static int
-transport_ssh_init(struct run *r, char **cause)
+transport_ssh_check_agent_path(const char *path, char **cause)
 {
 	const char	*p;
-	size_t		 i;
 
-	for (p = r->agent_path; *p != '\0'; p++) {
-		/* The path reaches the remote shell: allow no syntax. */
+	for (p = path; *p != '\0'; p++) {
 		if (strchr("/._-+", *p) == NULL &&
 		    !(*p >= 'a' && *p <= 'z') && !(*p >= 'A' && *p <= 'Z') &&
 		    !(*p >= '0' && *p <= '9')) {
 			xasprintf(cause, "agent path '%s': only letters,"
-			    " digits and / . _ - + are allowed", r->agent_path);
+			    " digits and / . _ - + are allowed", path);
 			return (-1);
 		}
 	}
+	return (0);
+}
+
+/*
+ * Load what every host shares: the ssh_config (a file named explicitly
+ * is ssh -F: no system file after it), identities and known_hosts.
+ */
+static int
+transport_ssh_init(struct run *r, char **cause)
+{
+	struct ssh_ctx		*ctx;
+	struct sshconf_host	 conf;
+	struct sshconf		*sc;
+	size_t			 i;
+
+	if (transport_ssh_check_agent_path(r->agent_path, cause) != 0)
+		return (-1);
+	if ((sc = sshconf_load(r->ssh_config, r->ssh_config_given,
+	    cause)) == NULL)
+		return (-1);
+	if (!r->ssh_config_given && sshconf_load_system(sc, cause) != 0) {
+		sshconf_free(sc);
+		return (-1);
+	}
 	if (libssh2_init(0) != 0) {
+		sshconf_free(sc);
 		*cause = xstrdup("libssh2_init failed");
 		return (-1);
 	}
-	r->keyring = keyring_new();
-	r->knownhosts = knownhosts_new();
+	ctx = xcalloc(1, sizeof *ctx);
+	ctx->sshconf = sc;
+	ctx->path = r->ssh_config != NULL ? xstrdup(r->ssh_config) : NULL;
+	ctx->keyring = keyring_new();
+	ctx->knownhosts = knownhosts_new();
+	r->tctx[TRANSPORT_SSH] = ctx;
 	/* Now, while descriptors are plentiful, not mid fan-out. */
-	for (i = 0; i < r->nhosts; i++)
-		knownhosts_load(r->knownhosts, &r->hosts[i]->conf);
+	for (i = 0; i < r->nhosts; i++) {
+		if (r->hosts[i]->transport != &transport_ssh)
+			continue;
+		memset(&conf, 0, sizeof conf);
+		sshconf_resolve(sc, r->hosts[i]->name, &conf);
+		knownhosts_load(ctx->knownhosts, &conf);
+		sshconf_host_release(&conf);
+	}
 	return (0);
 }
 
@@ -816,47 +999,81 @@ transport_ssh_open(struct host *h)
 	struct host_ssh	*hs;
 	struct run	*r = h->run;
 
-	hs = h->ssh = xcalloc(1, sizeof *hs);
+	if (h->tdata != NULL)
+		fatalx("%s: %s is open", __func__, h->name);
+	hs = h->tdata = xcalloc(1, sizeof *hs);
 	hs->host = h;
+	hs->ctx = r->tctx[TRANSPORT_SSH];
 	hs->fd = -1;
+	sshconf_resolve(hs->ctx->sshconf, h->name, &hs->conf);
+	/* ConnectTimeout from ssh_config, unless given on the line. */
+	if (r->connect_timeout_set || hs->conf.connect_timeout <= 0)
+		hs->conf.connect_timeout = r->connect_timeout;
+	h->peer = hs->conf.hostname;
+	h->connected = 0;
 	xasprintf(&hs->command, "%s", r->agent_path);
 	evtimer_assign(&hs->timer, r->base, host_ssh_timer_cb, h);
-	host_ssh_timer(hs, h->conf.connect_timeout > 0 ?
-	    h->conf.connect_timeout : r->connect_timeout);
+	host_ssh_timer(hs, hs->conf.connect_timeout);
 	/* Connecting directly would reach another host, or none. */
-	if (h->conf.proxy_jump != NULL) {
+	if (hs->conf.proxy_jump != NULL) {
 		host_ssh_fail(h, RESULT_UNREACHABLE, "ProxyJump %s is not"
-		    " supported yet", h->conf.proxy_jump);
+		    " supported yet", hs->conf.proxy_jump);
 		return;
 	}
-	if (h->conf.proxy_command != NULL) {
+	if (hs->conf.proxy_command != NULL) {
 		host_ssh_fail(h, RESULT_UNREACHABLE, "ProxyCommand %s... is not"
-		    " supported", h->conf.proxy_command);
+		    " supported", hs->conf.proxy_command);
 		return;
 	}
-	host_set_state(h, HOST_RESOLVING);
+	host_ssh_set_phase(hs, SSH_RESOLVE);
 	host_ssh_step(h);
 }
 
-/* Drop a host's connection at once (cancel). */
+/* Send one request on the host's open channel. */
+static void
+transport_ssh_call(struct host *h, const char *req, size_t len, int timeout,
+    int flags)
+{
+	struct host_ssh	*hs = h->tdata;
+
+	if (hs == NULL || hs->phase != SSH_OPEN)
+		fatalx("%s: %s is not open", __func__, h->name);
+	hs->req = req;
+	hs->reqlen = len;
+	hs->req_off = 0;
+	hs->last = (flags & CALL_LAST) != 0;
+	hs->timeout = timeout;
+	host_ssh_timer(hs, timeout + SSH_ACTION_GRACE);
+	host_ssh_set_phase(hs, SSH_SEND);
+	/* Called from the host's own step (host_ready): it goes on. */
+	if (hs->in_step == 0)
+		host_ssh_step(h);
+}
+
+/* Drop a host's connection at once (done, cancel). */
 static void
 transport_ssh_close(struct host *h)
 {
-	struct host_ssh	*hs = h->ssh;
+	struct host_ssh	*hs = h->tdata;
 
 	if (hs == NULL)
 		return;
+	if (hs->in_step != 0)
+		fatalx("%s: %s closed from its own step", __func__, h->name);
 	host_ssh_teardown(hs);
+	strbuf_release(&hs->reply);
+	sshconf_host_release(&hs->conf);
 	free(hs->command);
 	free(hs);
-	h->ssh = NULL;
+	h->tdata = NULL;
+	h->peer = NULL;
 }
 
 /* Has the peer said nothing yet? Bytes waiting unread count as said. */
 static int
 transport_ssh_silent(const struct host *h)
 {
-	struct host_ssh	*hs = h->ssh;
+	struct host_ssh	*hs = h->tdata;
 	int		 pending = 0;
 
 	if (hs == NULL || hs->heard)
@@ -868,26 +1085,37 @@ transport_ssh_silent(const struct host *h)
 	return (pending == 0);
 }
 
-/* Free what init loaded. */
+/* Let go of every host and free what init loaded. */
 static void
 transport_ssh_done(struct run *r)
 {
-	size_t	i;
+	struct ssh_ctx	*ctx = r->tctx[TRANSPORT_SSH];
+	size_t		 i;
 
-	for (i = 0; i < r->nhosts; i++)
-		transport_ssh_close(r->hosts[i]);
-	keyring_free(r->keyring);
-	r->keyring = NULL;
-	knownhosts_free(r->knownhosts);
-	r->knownhosts = NULL;
+	for (i = 0; i < r->nhosts; i++) {
+		if (r->hosts[i]->transport == &transport_ssh)
+			transport_ssh_close(r->hosts[i]);
+	}
+	if (ctx == NULL)
+		return;
+	keyring_free(ctx->keyring);
+	knownhosts_free(ctx->knownhosts);
+	sshconf_free(ctx->sshconf);
+	if (ctx->dns != NULL)
+		evdns_base_free(ctx->dns, 0);
+	free(ctx->path);
+	free(ctx);
+	r->tctx[TRANSPORT_SSH] = NULL;
 	libssh2_exit();
 }
 
 const struct transport transport_ssh = {
-	"ssh",
-	transport_ssh_init,
-	transport_ssh_open,
-	transport_ssh_close,
-	transport_ssh_silent,
-	transport_ssh_done
+	.name = "ssh",
+	.slot = TRANSPORT_SSH,
+	.init = transport_ssh_init,
+	.open = transport_ssh_open,
+	.call = transport_ssh_call,
+	.close = transport_ssh_close,
+	.silent = transport_ssh_silent,
+	.done = transport_ssh_done,
 };

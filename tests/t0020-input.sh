@@ -258,7 +258,7 @@ test_expect_success 'SIGHUP mid-run: hosts cancelled, output printed, audit writ
 	test "$rc" -eq 130 &&
 	test $(($(date +%s) - start)) -lt 10 &&
 	test_grep "Cancelled: 3   node\[0001-0003\]" out &&
-	test_grep "hung up while in running" out &&
+	test_grep "hung up while calling" out &&
 	jq -e ".exit_code == 130 and .counts.cancelled == 3" "$audit_log"
 '
 

@@ -284,7 +284,7 @@ test_reply_sender(void **state)
 	test_reply_as(h, id, "web9", "", 1);
 	assert_int_equal(h->result.status, RESULT_OK);
 	assert_string_equal(result_foreign_sender(&h->result), "web9");
-	h->conf.hostname = xstrdup("web9");
+	h->peer = "web9";
 	test_reply_as(h, id, "web9", "", 1);
 	assert_null(result_foreign_sender(&h->result));
 
