@@ -429,6 +429,8 @@ struct transport {
 };
 extern const struct transport transport_ssh;
 extern const struct transport transport_session;
+/* Is a -> b a change of SSH phases (by name)? -1: no such phase. */
+int	 transport_ssh_transition_ok(const char *, const char *);
 
 /* keys.c */
 /*

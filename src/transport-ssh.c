@@ -81,10 +81,47 @@ enum ssh_phase {
 	SSH_CLOSING,		/* no reply: learn why from the exit status */
 	SSH_DOWN,		/* torn down (failed) */
 };
-static const char *ssh_phase_names[] = {
+#define SSH_NPHASES	(SSH_DOWN + 1)
+static const char *ssh_phase_names[SSH_NPHASES] = {
 	"none", "resolve", "connect", "handshake", "hostkey", "auth", "exec",
 	"open", "send", "recv", "closing", "down"
 };
+/*
+ * The phase changes that exist (any phase may go down). A connect that
+ * fails tries the next address (handshake -> connect); a kept channel
+ * goes recv -> open between calls.
+ */
+static const unsigned char ssh_transitions[SSH_NPHASES][SSH_NPHASES] = {
+	/*		  none res con hand key auth exec open send recv clos down */
+	[SSH_NONE] =	  { 0,  1,  0,  0,   0,  0,   0,   0,   0,   0,   0,   1 },
+	[SSH_RESOLVE] =	  { 0,  0,  1,  0,   0,  0,   0,   0,   0,   0,   0,   1 },
+	[SSH_CONNECT] =	  { 0,  0,  0,  1,   0,  0,   0,   0,   0,   0,   0,   1 },
+	[SSH_HANDSHAKE] = { 0,  0,  1,  0,   1,  0,   0,   0,   0,   0,   0,   1 },
+	[SSH_HOSTKEY] =	  { 0,  0,  0,  0,   0,  1,   0,   0,   0,   0,   0,   1 },
+	[SSH_AUTH] =	  { 0,  0,  0,  0,   0,  0,   1,   0,   0,   0,   0,   1 },
+	[SSH_EXEC] =	  { 0,  0,  0,  0,   0,  0,   0,   1,   0,   0,   0,   1 },
+	[SSH_OPEN] =	  { 0,  0,  0,  0,   0,  0,   0,   0,   1,   0,   0,   1 },
+	[SSH_SEND] =	  { 0,  0,  0,  0,   0,  0,   0,   0,   0,   1,   0,   1 },
+	[SSH_RECV] =	  { 0,  0,  0,  0,   0,  0,   0,   1,   0,   0,   1,   1 },
+	[SSH_CLOSING] =	  { 0,  0,  0,  0,   0,  0,   0,   0,   0,   0,   0,   1 },
+	[SSH_DOWN] =	  { 0,  0,  0,  0,   0,  0,   0,   0,   0,   0,   0,   0 },
+};
+
+/* Is a -> b (phase names) an SSH phase change that exists? For tests. */
+int
+transport_ssh_transition_ok(const char *a, const char *b)
+{
+	size_t	i, j;
+
+	for (i = 0; i < SSH_NPHASES; i++) {
+		for (j = 0; j < SSH_NPHASES; j++) {
+			if (strcmp(ssh_phase_names[i], a) == 0 &&
+			    strcmp(ssh_phase_names[j], b) == 0)
+				return (ssh_transitions[i][j]);
+		}
+	}
+	return (-1);
+}
 
 /* What the hosts of a run share. */
 struct ssh_ctx {
@@ -220,6 +257,10 @@ host_ssh_set_phase(struct host_ssh *hs, enum ssh_phase p)
 {
 	if (hs->phase == p)
 		return;
+	if (!ssh_transitions[hs->phase][p])
+		fatalx("%s: ssh: %s -> %s is not a phase change",
+		    hs->host->name, ssh_phase_names[hs->phase],
+		    ssh_phase_names[p]);
 	log_debug("%s: ssh: %s -> %s", hs->host->name,
 	    ssh_phase_names[hs->phase], ssh_phase_names[p]);
 	hs->phase = p;
