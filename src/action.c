@@ -211,6 +211,17 @@ action_confirm(struct cmd_ctx *ctx, const struct action_spec *spec,
 	return (ok ? 0 : -1);
 }
 
+/* The agent's path: --agent-path, else the config file's, else built in. */
+const char *
+action_agent_path(struct cmd_ctx *ctx)
+{
+	if (ctx->agent_path != NULL)
+		return (ctx->agent_path);
+	if (ctx->config.agent_path != NULL)
+		return (ctx->config.agent_path);
+	return (MUSTER_AGENT_PATH);
+}
+
 /* Parse a --display value. */
 int
 action_display(const char *s, enum display_mode *mode)
@@ -229,7 +240,7 @@ action_display(const char *s, enum display_mode *mode)
 }
 
 /* The default window: what the open-file limit allows, at most 200. */
-static int
+int
 action_default_concurrency(void)
 {
 	struct rlimit	rl;
@@ -245,7 +256,7 @@ action_default_concurrency(void)
 }
 
 /* Which ssh_config file, and must it exist? */
-static char *
+char *
 action_ssh_config(struct cmd_ctx *ctx, int *must_exist)
 {
 	const char	*env = getenv("MUSTER_SSH_CONFIG");
@@ -371,15 +382,16 @@ action_run(struct cmd_ctx *ctx, struct action_spec *spec)
 	r->sched.batch_sleep_ms = ctx->batch_sleep * 1000;
 	if (ctx->max_fail != NULL)
 		schedule_count(ctx->max_fail, targets.n, &r->sched.max_fail);
-	r->agent_path = ctx->agent_path != NULL ? ctx->agent_path :
-	    ctx->config.agent_path != NULL ? ctx->config.agent_path :
-	    MUSTER_AGENT_PATH;
+	r->agent_path = action_agent_path(ctx);
 	if (*r->agent_path == '\0') {
 		/* An empty command runs the login shell: nothing to answer. */
 		log_warnx("the agent path is empty (--agent-path, or agent_path"
 		    " in the config file)");
 		goto out;
 	}
+	/* Hosts a warm session holds are called through it. */
+	if (!ctx->no_session && !ctx->dry_run && targets.n > 0)
+		transport_session_attach(r);
 	/* A bad ssh_config or agent path is reported before anything runs. */
 	if (run_prepare(r, &cause) != 0) {
 		log_warnx("%s", cause);

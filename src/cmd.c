@@ -17,6 +17,7 @@ const struct cmd_entry *cmd_table[] = {
 	&cmd_package_entry,
 	&cmd_service_entry,
 	&cmd_nrpe_entry,
+	&cmd_session_entry,
 	&cmd_find_entry,
 	&cmd_agents_entry,
 	&cmd_doc_entry,
@@ -72,6 +73,12 @@ const struct cmd_option cmd_options[] = {
 	  .group = CMD_EXECUTION,
 	  .help = "after more than N failed hosts, start no more;\n"
 	  "the rest end cancelled" },
+	{ .id = OPT_NO_SESSION, .name = "no-session", .group = CMD_EXECUTION,
+	  .help = "connect directly, even to hosts a warm session\n"
+	  "holds" },
+	{ .id = OPT_IDLE, .name = "idle", .value = "S", .group = CMD_OWN,
+	  .help = "session start: exit after S seconds without a\n"
+	  "call (600)" },
 	{ .id = 'n', .name = "dry-run", .group = CMD_EXECUTION,
 	  .help = "show targets and request, send nothing" },
 	{ .id = OPT_REASON, .name = "reason", .value = "TEXT",

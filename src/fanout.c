@@ -389,8 +389,8 @@ fanout_tick_cb(evutil_socket_t fd, short what, void *arg)
 }
 
 /* Raise the open-file limit as far as allowed: one socket per host. */
-static void
-fanout_raise_nofile(void)
+void
+run_raise_nofile(void)
 {
 	struct rlimit	rl;
 
@@ -410,7 +410,7 @@ fanout_run(struct run *r, char **cause)
 
 	size_t		 i;
 
-	fanout_raise_nofile();
+	run_raise_nofile();
 	if (run_prepare(r, cause) != 0)
 		return (-1);
 	gettimeofday(&r->start, NULL);

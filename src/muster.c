@@ -259,6 +259,12 @@ muster_options(struct cmd_ctx *ctx, const struct cmd_entry *e, int argc,
 		case OPT_YES:
 			ctx->yes = 1;
 			break;
+		case OPT_NO_SESSION:
+			ctx->no_session = 1;
+			break;
+		case OPT_IDLE:
+			ctx->idle = muster_number(name, optarg);
+			break;
 		case OPT_REASON:
 			ctx->reason = optarg;
 			break;

@@ -620,6 +620,8 @@ void		 run_add_host(struct run *, const char *);
  * before anything is sent; -1 with *cause.
  */
 int		 run_prepare(struct run *, char **);
+/* Raise the open-file limit as far as allowed: one socket per host. */
+void		 run_raise_nofile(void);
 /* Run every host to a definitive status; 0, or -1 with *cause. */
 int		 fanout_run(struct run *, char **);
 /* The scheduler's side of host events. */
@@ -643,6 +645,87 @@ int64_t		 fanout_elapsed_ms(const struct run *);
  * whatever the output; a sink may map it (--nagios).
  */
 int		 run_exit_code(struct run *);
+
+/* sockmsg.c */
+/*
+ * msgpack map messages over a local stream socket (a warm session and its
+ * callers), blocking with a deadline or on the event loop.
+ */
+struct event;
+struct event_base;
+struct sockmsg {
+	int		 fd;
+	struct event	*rev;
+	struct event	*wev;
+	struct strbuf	 in;
+	size_t		 max;		/* largest message accepted */
+	struct strbuf	 out;
+	size_t		 out_off;
+	int		(*message)(struct sockmsg *, const msgpack_object *,
+			    void *);
+	void		(*error)(struct sockmsg *, const char *, void *);
+	void		*arg;
+};
+/* Connect to a Unix socket; -1 with errno. */
+int	 sockmsg_connect(const char *);
+int	 sockmsg_write(int, const struct wire_writer *, int, char **);
+int	 sockmsg_read(int, struct strbuf *, size_t, int, struct wire_msg *,
+	     char **);
+struct sockmsg *sockmsg_new(struct event_base *, int, size_t,
+	     int (*)(struct sockmsg *, const msgpack_object *, void *),
+	     void (*)(struct sockmsg *, const char *, void *), void *);
+void	 sockmsg_send(struct sockmsg *, const struct wire_writer *);
+size_t	 sockmsg_pending(const struct sockmsg *);
+int	 sockmsg_flush(struct sockmsg *, int, char **);
+void	 sockmsg_free(struct sockmsg *);
+
+/* session.c */
+/*
+ * A warm session (DESIGN section 11): one background process per user
+ * holding one SSH connection and one open agent channel per host, which
+ * later commands hand their calls to. Its socket lives in a 0700
+ * directory: $XDG_RUNTIME_DIR/muster, else /tmp/muster-UID.
+ */
+#define SESSION_PROTOCOL	1
+/* The most a caller's message may hold: a request and its framing. */
+#define SESSION_MSG_MAX		(MUSTER_REQUEST_MAX + 4096)
+/* The most a session's message may hold: a reply and its framing. */
+#define SESSION_REPLY_MAX	(MUSTER_REPLY_MAX + 4096)
+/* Default idle time before a session exits, seconds. */
+#define SESSION_IDLE_DEFAULT	600
+/*
+ * The socket's path (new string), the directory made or checked (ours,
+ * 0700) first; NULL with *cause.
+ */
+char	*session_socket_path(int, char **);
+/*
+ * What a session's hosts were opened with, compared before it is used:
+ * the ssh_config file (its path, device, inode, size and time) and the
+ * agent path. New string.
+ */
+char	*session_config_id(const char *, const char *);
+struct session_opts {
+	const char	*ssh_config;
+	int		 ssh_config_given;
+	const char	*agent_path;
+	int		 connect_timeout;
+	int		 connect_timeout_set;
+	int		 idle;		/* seconds */
+};
+/*
+ * Start a session for the hosts: check for a live one (replace a stale
+ * socket), bind, fork the holder, wait for its first opening round and
+ * print what it holds. Returns the exit code.
+ */
+int	 session_start(struct hostlist *, const struct session_opts *);
+
+/* transport-session.c */
+/*
+ * Hand the hosts a session holds (with the same ssh_config and agent) to
+ * transport_session; the others stay with SSH. Quiet when there is no
+ * session.
+ */
+void	 transport_session_attach(struct run *);
 
 /* ui.c */
 /* Terminal output: colours from terminfo and the progress bar. */
@@ -724,6 +807,8 @@ enum {
 	OPT_BATCH,
 	OPT_BATCH_SLEEP,
 	OPT_MAX_FAIL,
+	OPT_NO_SESSION,
+	OPT_IDLE,
 };
 struct cmd_option {
 	int		 id;		/* its letter, or OPT_* */
@@ -785,6 +870,8 @@ struct cmd_ctx {
 	char			*max_fail;	/* --max-fail N|N% */
 	int			 dry_run;
 	int			 yes;
+	int			 no_session;	/* --no-session */
+	int			 idle;		/* session start --idle */
 	char			*reason;
 	char			*display;	/* --display */
 	int			 json;
@@ -885,6 +972,16 @@ void	 action_words_free(char **);
 /* Is it an action that changes hosts (install, restart...)? */
 int	 action_changing(const char *, const char *);
 void	 action_spec_release(struct action_spec *);
+/*
+ * The ssh_config to read (new string): --ssh-config, $MUSTER_SSH_CONFIG,
+ * the config file's, ~/.config/muster/ssh_config, ~/.ssh/config; with
+ * *must_exist 0 for the last two (the system file is read after them).
+ */
+char	*action_ssh_config(struct cmd_ctx *, int *);
+/* The agent's path: --agent-path, the config file's, or built in. */
+const char *action_agent_path(struct cmd_ctx *);
+/* The default -c: from the open-file limit, at most 200. */
+int	 action_default_concurrency(void);
 /* Parse --display; -1 if unknown. */
 int	 action_display(const char *, enum display_mode *);
 /*
@@ -1018,6 +1115,7 @@ extern const struct cmd_entry cmd_doc_entry;
 extern const struct cmd_entry cmd_package_entry;
 extern const struct cmd_entry cmd_service_entry;
 extern const struct cmd_entry cmd_nrpe_entry;
+extern const struct cmd_entry cmd_session_entry;
 
 /* value.c */
 /* Print a decoded value on one line (strings sanitised). */

@@ -62,7 +62,11 @@ TRASH=$(mktemp -d "${TEST_TRASH_ROOT:-${TMPDIR:-/tmp}}/muster-$TEST_NAME.XXXXXX"
     { echo "Bail out! cannot create a scratch directory"; exit 1; }
 HOME=$TRASH/home
 mkdir -p "$HOME"
-export TRASH HOME
+# A warm session of the user running the tests is never used: each test
+# has its own runtime directory (and session socket).
+XDG_RUNTIME_DIR=$TRASH/run
+mkdir -m 700 "$XDG_RUNTIME_DIR"
+export TRASH HOME XDG_RUNTIME_DIR
 
 # Names are resolved by a nameserver on loopback that never answers, so no
 # test sends a query off this machine and a lookup fails in a second.
