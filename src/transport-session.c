@@ -18,6 +18,7 @@
 
 #include <errno.h>
 #include <stdlib.h>
+#include <time.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -27,6 +28,11 @@
 
 /* How long the hello may take before the session is not used. */
 #define TSESSION_HELLO_MS	2000
+/*
+ * Seconds past a call's timeout before the caller gives up on a session
+ * that does not answer (it applies the timeout itself, with SSH's grace).
+ */
+#define TSESSION_GRACE		10
 
 struct tsession {
 	int		 fd;
@@ -35,6 +41,8 @@ struct tsession {
 	size_t		*sidx;		/* run host -> session host */
 	struct host	**by_sidx;	/* session host -> run host */
 	size_t		 nsidx;
+	time_t		*deadline;	/* run host -> give up at; 0: none */
+	struct event	*timer;
 	int		 lost;
 };
 
@@ -239,16 +247,60 @@ tsession_error(struct sockmsg *sm, const char *why, void *arg)
 	tsession_lost(r, why);
 }
 
+/* Send a cancel for a host's call. */
+static void
+tsession_cancel(struct tsession *ts, struct host *h)
+{
+	struct wire_writer	w;
+
+	wire_writer_init(&w);
+	wire_put_map(&w, 2);
+	wire_put_kstr(&w, "op", "cancel");
+	wire_put_kint(&w, "h", (int64_t)ts->sidx[h->index]);
+	sockmsg_send(ts->sm, &w);
+	wire_writer_release(&w);
+}
+
+/* Once a second: calls the session has not answered in time fail. */
+static void
+tsession_timer_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct run	*r = arg;
+	struct tsession	*ts = r->tctx[TRANSPORT_SESSION];
+	struct host	*h;
+	time_t		 now;
+	size_t		 i;
+
+	(void)fd;
+	(void)what;
+	time(&now);
+	for (i = 0; i < r->nhosts; i++) {
+		h = r->hosts[i];
+		if (h->transport != &transport_session ||
+		    h->state != HOST_CALLING || ts->deadline[i] == 0 ||
+		    now < ts->deadline[i])
+			continue;
+		if (!ts->lost)
+			tsession_cancel(ts, h);
+		host_fail(h, RESULT_TIMEOUT, "no reply from the session in"
+		    " time");
+	}
+}
+
 /* The session's socket joins the run's loop. */
 static int
 tsession_init(struct run *r, char **cause)
 {
 	struct tsession	*ts = r->tctx[TRANSPORT_SESSION];
+	struct timeval	 second = { 1, 0 };
 
 	if (ts == NULL) {
 		*cause = xstrdup("no session attached");
 		return (-1);
 	}
+	ts->deadline = xcalloc(r->nhosts, sizeof *ts->deadline);
+	ts->timer = event_new(r->base, -1, EV_PERSIST, tsession_timer_cb, r);
+	event_add(ts->timer, &second);
 	ts->sm = sockmsg_new(r->base, ts->fd, SESSION_REPLY_MAX,
 	    tsession_message, tsession_error, r);
 	/* Bytes that came after the hello. */
@@ -283,6 +335,7 @@ tsession_call(struct host *h, const char *req, size_t len, int timeout,
 	struct wire_writer	 w;
 
 	(void)flags;
+	ts->deadline[h->index] = time(NULL) + timeout + TSESSION_GRACE;
 	wire_writer_init(&w);
 	wire_put_map(&w, 4);
 	wire_put_kstr(&w, "op", "call");
@@ -300,7 +353,6 @@ static void
 tsession_close(struct host *h)
 {
 	struct tsession		*ts = h->run->tctx[TRANSPORT_SESSION];
-	struct wire_writer	 w;
 
 	if (h->tdata == NULL)
 		return;
@@ -308,12 +360,7 @@ tsession_close(struct host *h)
 	if (ts == NULL || ts->sm == NULL || ts->lost ||
 	    h->result.status != RESULT_CANCELLED)
 		return;
-	wire_writer_init(&w);
-	wire_put_map(&w, 2);
-	wire_put_kstr(&w, "op", "cancel");
-	wire_put_kint(&w, "h", (int64_t)ts->sidx[h->index]);
-	sockmsg_send(ts->sm, &w);
-	wire_writer_release(&w);
+	tsession_cancel(ts, h);
 }
 
 static int
@@ -346,6 +393,9 @@ tsession_done(struct run *r)
 		sockmsg_free(ts->sm);
 	else
 		close(ts->fd);
+	if (ts->timer != NULL)
+		event_free(ts->timer);
+	free(ts->deadline);
 	free(ts->sidx);
 	free(ts->by_sidx);
 	strbuf_release(&ts->in);
