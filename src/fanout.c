@@ -301,6 +301,9 @@ fanout_call(struct host *h, int flags)
 
 	req = wire_writer_data(&r->request, &len);
 	h->call_id = r->request_id;
+	/* Another call on a kept channel: the last reply was read. */
+	if (h->state == HOST_CALLING)
+		result_forget_reply(h);
 	host_set_state(h, HOST_CALLING);
 	h->transport->call(h, req, len, r->action_timeout, flags);
 }

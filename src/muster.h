@@ -308,6 +308,8 @@ int	 result_status_unanswered(enum result_status);
  * must be one reply, to run->request_id, within the run's reply budget.
  */
 void	 result_set_reply(struct host *, const char *, size_t);
+/* Drop the reply before another call on the host's channel. */
+void	 result_forget_reply(struct host *);
 /* The reply's sender when it is not the host's name, else NULL. */
 const char *result_foreign_sender(const struct result *);
 /* A transport outcome with a one-line message (printf-style). */

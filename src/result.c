@@ -174,6 +174,30 @@ fail:
 	wire_msg_release(&res->msg);
 }
 
+/*
+ * Drop the host's reply before another call on its channel (a policy that
+ * polls): the run's budget gets its share back.
+ */
+void
+result_forget_reply(struct host *h)
+{
+	struct result	*res = &h->result;
+
+	if (res->have_reply) {
+		h->run->reply_bytes -= res->msg.size;
+		proto_reply_release(&res->reply);
+		res->have_reply = 0;
+	}
+	wire_msg_release(&res->msg);
+	memset(&res->msg, 0, sizeof res->msg);
+	memset(&res->reply, 0, sizeof res->reply);
+	free(res->statusmsg);
+	res->statusmsg = NULL;
+	res->status = RESULT_NONE;
+	res->statuscode = -1;
+	res->foreign_sender = 0;
+}
+
 /* The reply's sender when it is not the host's name, else NULL. */
 const char *
 result_foreign_sender(const struct result *res)
