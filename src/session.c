@@ -835,6 +835,23 @@ session_bind(struct session *s, char **cause)
 	return (0);
 }
 
+/*
+ * Close every descriptor the caller's caller left open (a test harness's
+ * pipe, a make jobserver) but the two kept: a holder that kept them would
+ * keep whoever waits on them waiting.
+ */
+static void
+session_close_inherited(int a, int b)
+{
+	int	lo = a < b ? a : b, hi = a < b ? b : a;
+
+	if (lo > STDERR_FILENO + 1)
+		close_range(STDERR_FILENO + 1, lo - 1, 0);
+	if (hi > lo + 1)
+		close_range(lo + 1, hi - 1, 0);
+	close_range(hi + 1, ~0U, 0);
+}
+
 /* Start a session: bind, fork the holder, print what it holds. */
 int
 session_start(struct hostlist *hosts, const struct session_opts *o)
@@ -870,6 +887,7 @@ session_start(struct hostlist *hosts, const struct session_opts *o)
 		close(pfd[0]);
 		s.report_fd = pfd[1];
 		setsid();
+		session_close_inherited(s.listen_fd, s.report_fd);
 		if ((devnull = open("/dev/null", O_RDWR)) != -1) {
 			dup2(devnull, STDIN_FILENO);
 			dup2(devnull, STDOUT_FILENO);
@@ -887,7 +905,7 @@ session_start(struct hostlist *hosts, const struct session_opts *o)
 		nameset_release(&s.names);
 		free(s.config_id);
 		free(s.path);
-		_exit(code);
+		exit(code);
 	}
 	/* The caller: wait for the first round's report. */
 	close(pfd[1]);
