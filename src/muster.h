@@ -592,6 +592,7 @@ struct run {
 	const char		 *agent_path;
 	const char		 *ssh_config;	/* file; NULL: the user's */
 	int			  ssh_config_given; /* -F: no system file */
+	int			  keepalive;	/* TCP keepalive idle s; 0 off */
 	struct wire_writer	  request;	/* encoded, same for all */
 	char			  request_id[PROTO_ID_LEN + 1];
 	size_t			  reply_bytes;	/* held, RESULT_REPLY_BUDGET */

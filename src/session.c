@@ -50,6 +50,8 @@
 
 /* Hosts opening at once (as the client's connect window). */
 #define SESSION_OPEN_WINDOW	64
+/* TCP keepalive of held connections: idle seconds before probes. */
+#define SESSION_KEEPALIVE	30
 /* How often the idle time is checked, seconds. */
 #define SESSION_IDLE_CHECK	1
 
@@ -736,6 +738,7 @@ session_main(struct session *s, struct hostlist *hosts,
 	r->agent_path = o->agent_path;
 	r->connect_timeout = o->connect_timeout;
 	r->connect_timeout_set = o->connect_timeout_set;
+	r->keepalive = SESSION_KEEPALIVE;
 	for (i = 0; i < hosts->n; i++) {
 		run_add_host(r, hosts->hosts[i]);
 		nameset_add(&s->names, r->hosts[i]->name, i);

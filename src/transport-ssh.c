@@ -429,6 +429,22 @@ host_ssh_resolve(struct host *h)
 	return (STEP_STOP);
 }
 
+/*
+ * TCP keepalives on a connection kept idle (a session's): a host that
+ * vanished without a word is found within about twice idle seconds and
+ * dropped, instead of at the next call's timeout.
+ */
+static void
+host_ssh_keepalive(int fd, int idle)
+{
+	int	one = 1, intvl = idle / 3 > 0 ? idle / 3 : 1, cnt = 3;
+
+	setsockopt(fd, SOL_SOCKET, SO_KEEPALIVE, &one, sizeof one);
+	setsockopt(fd, IPPROTO_TCP, TCP_KEEPIDLE, &idle, sizeof idle);
+	setsockopt(fd, IPPROTO_TCP, TCP_KEEPINTVL, &intvl, sizeof intvl);
+	setsockopt(fd, IPPROTO_TCP, TCP_KEEPCNT, &cnt, sizeof cnt);
+}
+
 /* Start a non-blocking connect to the current address. */
 static enum step
 host_ssh_connect(struct host *h)
@@ -447,6 +463,8 @@ host_ssh_connect(struct host *h)
 			continue;
 		}
 		setsockopt(hs->fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+		if (h->run->keepalive > 0)
+			host_ssh_keepalive(hs->fd, h->run->keepalive);
 		if (connect(hs->fd, hs->addr->ai_addr,
 		    hs->addr->ai_addrlen) == 0 || errno == EINPROGRESS) {
 			host_ssh_set_phase(hs, SSH_HANDSHAKE);
