@@ -230,5 +230,5 @@ const struct cmd_entry cmd_session_entry = {
 	.exec = cmd_session_exec,
 	.groups = CMD_SELECTION | CMD_EXECUTION | CMD_OUTPUT,
 	.options = CMD_OPTIONS(OPT_IDLE),
-	.complete = "-",
+	.complete = "start|status|stop",
 };

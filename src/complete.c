@@ -16,6 +16,10 @@
  *   values AGENT ACTION IN   the values of a list (or boolean) input
  *   args CMD [WORD...] CUR   the words for CUR, the argument of CMD after
  *                            the arguments WORD... (by its .complete)
+ *
+ * A .complete template names each argument's kind: command, agent,
+ * action, input, "-" for none, or the words themselves as "a|b|c"
+ * (a template word holds at most 31 characters).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -248,6 +252,24 @@ complete_kind(const char *template, int n, char *buf, size_t size)
 	return (buf);
 }
 
+/* The words of a literal template word, "a|b|c", one a line. */
+static void
+complete_literal(const char *kind)
+{
+	const char	*s = kind;
+	char		 word[32];
+	size_t		 len;
+
+	for (;;) {
+		len = strcspn(s, "|");
+		snprintf(word, sizeof word, "%.*s", (int)len, s);
+		complete_word("", word, "", NULL);
+		if (s[len] == '\0')
+			break;
+		s += len + 1;
+	}
+}
+
 /* The word given for the first argument of kind, or NULL. */
 static const char *
 complete_given(const char *template, const char *kind, int n, char **words)
@@ -285,7 +307,9 @@ complete_args(struct ddl_registry *reg, int argc, char **argv)
 		agent = e->name;
 	action = complete_given(e->complete, "action", n, argv + 1);
 
-	if (strcmp(kind, "command") == 0)
+	if (strchr(kind, '|') != NULL)
+		complete_literal(kind);
+	else if (strcmp(kind, "command") == 0)
 		complete_commands(0);
 	else if (strcmp(kind, "agent") == 0)
 		complete_agents(reg);

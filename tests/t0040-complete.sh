@@ -309,6 +309,21 @@ test_expect_success 'bash: rpc AGENT ACTION KEY=VALUE and doc AGENT from the DDL
 	printf "doc\n" >expect && test_cmp expect out
 '
 
+test_expect_success 'session: its subcommands, from its template' '
+	"$MUSTER" --complete args session "" >out &&
+	printf "start\nstatus\nstop\n" >expect && test_cmp expect out &&
+	"$MUSTER" --complete -d args session "" >out &&
+	test_cmp expect out &&
+	"$MUSTER" --complete args session start "" >out &&
+	test_must_be_empty out &&
+	comp session "" >out &&
+	test_cmp expect out &&
+	comp -w n1 session --idle 60 st >out &&
+	test_cmp expect out &&
+	comp session sto >out &&
+	echo stop >expect && test_cmp expect out
+'
+
 test_expect_success 'bash: the command line of shell is its own' '
 	comp -w n1 shell uname -- >out &&
 	test_must_be_empty out &&
