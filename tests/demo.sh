@@ -3,8 +3,8 @@
 # (default /tmp/muster-demo), replacing one already running there, and
 # takes the built muster on a short tour of it: the rpcutil and shell
 # agents, then the package, service and nrpe agents on what
-# tests/fleet-agents.sh gives every host. The fleet stays up, with the
-# daemons the tour starts.
+# tests/fleet-agents.sh gives every host, then a warm session. The fleet
+# stays up, with the daemons the tour starts; the session does not.
 #
 # muster exits 0, 2 or 3 by outcome, so the tour goes on whatever a command
 # returns: no set -e here.
@@ -16,9 +16,27 @@ D=${MUSTER_DEMO_DIR:-/tmp/muster-demo}
 N=50
 cd "$TOP" || exit 1
 
+# The demo's warm session has a runtime directory of its own, so the tour
+# neither uses nor stops a session of the user's; it is stopped however
+# the demo ends, and a last demo's (say, killed) before anything else.
+XDG_RUNTIME_DIR=$D/run
+export XDG_RUNTIME_DIR
+demo_session_stop()
+{
+	[ -S "$XDG_RUNTIME_DIR/muster/session" ] &&
+	    "$BUILD/muster" session stop >/dev/null 2>&1
+	return 0
+}
+demo_session_stop
+trap demo_session_stop EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+trap 'exit 129' HUP
+
 # The last demo's fleet goes, with its daemons, even if its sshd is gone.
 [ -f "$D/fleet.env" ] && sh tests/fleet.sh down "$D"
 sh tests/fleet.sh up "$D" "$N" >/dev/null || exit 1
+mkdir -p "$XDG_RUNTIME_DIR" && chmod 700 "$XDG_RUNTIME_DIR" || exit 1
 . "$D/fleet.env"
 # What the package, service and nrpe agents act on, on every host: a dpkg
 # root fed by a local repository (app 1.0-1 and 2.0-1), an init script
@@ -126,6 +144,13 @@ else
 	show "$M -w '$ALL' nrpe check_state"
 	show "$M -w '$ALL' nrpe check_state --nagios"
 	show "$M -w '$ALL' nrpe check_load"
+
+	# A warm session: one holder keeps every host connected with its
+	# agent running, so the next commands skip connecting (connect=0 ms).
+	show "$M -w '$ALL' session start --idle 300"
+	show "$M -w '$ALL' ping"
+	show "$BUILD/muster session status"
+	show "$BUILD/muster session stop"
 fi
 
 cat <<EOF
