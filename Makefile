@@ -38,6 +38,9 @@ WARNINGS = -Wall -Wextra -Wformat=2 -Wmissing-prototypes \
 	-Wstrict-prototypes -Wshadow -Wwrite-strings -Wvla \
 	-Wimplicit-fallthrough
 CFLAGS		?= -O2 -g
+# The shared library (lib/) and the agent (agents/) see include/ only;
+# the client, its unit tests and test tools also src/.
+BASE_CPPFLAGS	 = -Iinclude -D_GNU_SOURCE $(CPPFLAGS)
 ALL_CPPFLAGS	 = -Iinclude -Isrc -D_GNU_SOURCE \
 		   -DMUSTER_AGENT_PATH='"$(AGENT_PATH)"' \
 		   -DMUSTER_DDL_DIR='"$(DDLDIR)"' $(CPPFLAGS)
@@ -57,11 +60,11 @@ QUIET_LINK	 = @echo "  LINK    $@";
 QUIET_AR	 = @echo "  AR      $@";
 endif
 
-# Shared by both programs, as the library libmuster.a both link: the
+# Shared by both programs, lib/ is the library libmuster.a both link: the
 # codec, the protocol, allocation, logging, the terminal filter and the
 # name rules (validate.h). Both sides then check names with one code.
-SHARED_SRCS	 = src/wire.c src/proto.c src/xmalloc.c src/log.c \
-		   src/sanitise.c src/validate.c
+# Its headers are in include/; it never sees the client's src/.
+SHARED_SRCS	 = $(sort $(wildcard lib/*.c))
 CLIENT_SRCS	 = $(sort $(wildcard src/*.c))
 AGENT_SRCS	 = $(sort $(wildcard agents/*.c))
 UNIT_SRCS	 = $(sort $(wildcard tests/unit/test-*.c))
@@ -72,7 +75,8 @@ SHARED_OBJS	 = $(SHARED_SRCS:%.c=$(BUILD)/%.o)
 AGENT_OBJS	 = $(AGENT_SRCS:%.c=$(BUILD)/%.o)
 LIBMUSTER	 = $(BUILD)/libmuster.a
 # Everything of the client but main(), for the unit tests.
-LIB_OBJS	 = $(filter-out $(BUILD)/src/muster.o,$(CLIENT_OBJS))
+LIB_OBJS	 = $(filter-out $(BUILD)/src/muster.o,$(CLIENT_OBJS)) \
+		   $(SHARED_OBJS)
 UNIT_BINS	 = $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
 TOOL_BINS	 = $(TOOL_SRCS:tests/tools/%.c=$(BUILD)/tests/%)
 
@@ -108,15 +112,25 @@ all: $(BUILD)/muster $(BUILD)/muster-agent
 $(LIBMUSTER): $(SHARED_OBJS)
 	$(QUIET_AR)rm -f $@ && $(AR) rcs $@ $^
 
-$(BUILD)/muster: $(filter-out $(SHARED_OBJS),$(CLIENT_OBJS)) $(LIBMUSTER)
+$(BUILD)/muster: $(CLIENT_OBJS) $(LIBMUSTER)
 	$(QUIET_LINK)$(CC) $(ALL_CFLAGS) -o $@ $^ $(ALL_LDFLAGS) $(CLIENT_LIBS)
 
 $(BUILD)/muster-agent: $(AGENT_OBJS) $(LIBMUSTER)
 	$(QUIET_LINK)$(CC) $(ALL_CFLAGS) -o $@ $^ $(ALL_LDFLAGS) $(AGENT_LIBS)
 
-$(BUILD)/%.o: %.c | libs-ok
+$(BUILD)/src/%.o: src/%.c | libs-ok
 	@mkdir -p $(dir $@)
 	$(QUIET_CC)$(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) $(CLIENT_CFLAGS) \
+		-MMD -MP -c -o $@ $<
+
+# The library and the agent: no client header within reach.
+$(BUILD)/lib/%.o: lib/%.c | libs-ok
+	@mkdir -p $(dir $@)
+	$(QUIET_CC)$(CC) $(BASE_CPPFLAGS) $(ALL_CFLAGS) $(CLIENT_CFLAGS) \
+		-MMD -MP -c -o $@ $<
+$(BUILD)/agents/%.o: agents/%.c | libs-ok
+	@mkdir -p $(dir $@)
+	$(QUIET_CC)$(CC) $(BASE_CPPFLAGS) $(ALL_CFLAGS) $(CLIENT_CFLAGS) \
 		-MMD -MP -c -o $@ $<
 
 # The default agent path and DDL directory are compiled into the client:
@@ -222,4 +236,4 @@ fuzz:
 .PHONY: all tests deps check check-asan demo bench install uninstall clean \
 	fuzz libs-ok libs-ok-tests FORCE
 
--include $(CLIENT_OBJS:.o=.d) $(AGENT_OBJS:.o=.d)
+-include $(CLIENT_OBJS:.o=.d) $(AGENT_OBJS:.o=.d) $(SHARED_OBJS:.o=.d)

@@ -1,7 +1,7 @@
 /*
  * msgdump.c: print each msgpack object on stdin as one line of JSON, so
  * the tests can read muster-agent's replies with jq. Deliberately
- * independent of src/wire.c (the code under test): plain msgpack-c.
+ * independent of lib/wire.c (the code under test): plain msgpack-c.
  * Exits 1 if the input does not end on an object boundary.
  */
 #include <stdio.h>

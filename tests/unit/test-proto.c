@@ -1,5 +1,5 @@
 /*
- * test-proto.c: unit tests of the request and reply messages (src/proto.c):
+ * test-proto.c: unit tests of the request and reply messages (lib/proto.c):
  * pack and parse round trips, and the status code of each parse error.
  */
 #include <stdarg.h>

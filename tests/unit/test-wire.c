@@ -1,5 +1,5 @@
 /*
- * test-wire.c: unit tests of the msgpack codec (src/wire.c): round trips of
+ * test-wire.c: unit tests of the msgpack codec (lib/wire.c): round trips of
  * every type, wire_scan() at every truncation point, and hostile input.
  */
 #include <stdarg.h>
