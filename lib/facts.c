@@ -1,0 +1,490 @@
+/*
+ * facts.c: a host's facts, classes and agents (facts.h), shared by the
+ * agent, which gathers them, and the client, which caches and filters on
+ * them.
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "facts.h"
+#include "xmalloc.h"
+
+void
+factset_init(struct factset *fs)
+{
+	memset(fs, 0, sizeof *fs);
+	fs->sorted = 1;
+}
+
+static void
+factset_names_free(char **v, size_t n)
+{
+	size_t	i;
+
+	for (i = 0; i < n; i++)
+		free(v[i]);
+	free(v);
+}
+
+void
+factset_release(struct factset *fs)
+{
+	size_t	i;
+
+	for (i = 0; i < fs->nfacts; i++) {
+		free(fs->facts[i].key);
+		free(fs->facts[i].text);
+	}
+	free(fs->facts);
+	factset_names_free(fs->classes, fs->nclasses);
+	factset_names_free(fs->agents, fs->nagents);
+	factset_init(fs);
+}
+
+/* The type text has: integer, float, boolean, or string. */
+static enum fact_type
+factset_guess(const char *text, int64_t *i, double *d, int *b)
+{
+	char		*end;
+	long long	 ll;
+	double		 x;
+
+	if (strcmp(text, "true") == 0 || strcmp(text, "false") == 0) {
+		*b = text[0] == 't';
+		return (FACT_BOOLEAN);
+	}
+	if (*text == '\0' || strchr(" \t\n", *text) != NULL)
+		return (FACT_STRING);
+	errno = 0;
+	ll = strtoll(text, &end, 10);
+	if (*end == '\0' && errno == 0) {
+		*i = ll;
+		*d = (double)ll;
+		return (FACT_INTEGER);
+	}
+	/* Only plain decimals: "1e5", "inf" and "0x10" stay strings. */
+	if (strspn(text, "+-0123456789.") == strlen(text) &&
+	    strchr(text, '.') != NULL) {
+		errno = 0;
+		x = strtod(text, &end);
+		if (*end == '\0' && errno == 0 && isfinite(x)) {
+			*d = x;
+			return (FACT_FLOAT);
+		}
+	}
+	return (FACT_STRING);
+}
+
+/* Append a fact; duplicates are resolved by factset_sort(). */
+static void
+factset_append(struct factset *fs, const char *key, const char *text,
+    enum fact_type type, int64_t i, double d, int b)
+{
+	struct fact	*f;
+
+	if (fs->nfacts == fs->afacts) {
+		fs->afacts = fs->afacts == 0 ? 32 : fs->afacts * 2;
+		fs->facts = xreallocarray(fs->facts, fs->afacts,
+		    sizeof *fs->facts);
+	}
+	f = &fs->facts[fs->nfacts++];
+	memset(f, 0, sizeof *f);
+	f->key = xstrdup(key);
+	f->text = xstrdup(text);
+	f->type = type;
+	f->integer = i;
+	f->number = d;
+	f->boolean = b;
+	fs->sorted = 0;
+}
+
+void
+factset_set(struct factset *fs, const char *key, const char *text)
+{
+	int64_t		i = 0;
+	double		d = 0;
+	int		b = 0;
+	enum fact_type	t;
+
+	t = factset_guess(text, &i, &d, &b);
+	factset_append(fs, key, text, t, i, d, b);
+}
+
+void
+factset_set_typed(struct factset *fs, const char *key, const char *text,
+    enum fact_type type)
+{
+	int64_t		i = 0;
+	double		d = 0;
+	int		b = 0;
+	enum fact_type	t;
+
+	t = factset_guess(text, &i, &d, &b);
+	/* The type asked for, with the values the text gives it. */
+	if (type == FACT_STRING || t == type ||
+	    (type == FACT_FLOAT && t == FACT_INTEGER))
+		factset_append(fs, key, text, type, i, d, b);
+	else
+		factset_append(fs, key, text, FACT_STRING, 0, 0, 0);
+}
+
+static void
+factset_add_name(char ***v, size_t *n, size_t *a, const char *name)
+{
+	if (*n == *a) {
+		*a = *a == 0 ? 16 : *a * 2;
+		*v = xreallocarray(*v, *a, sizeof **v);
+	}
+	(*v)[(*n)++] = xstrdup(name);
+}
+
+void
+factset_add_class(struct factset *fs, const char *name)
+{
+	factset_add_name(&fs->classes, &fs->nclasses, &fs->aclasses, name);
+	fs->sorted = 0;
+}
+
+void
+factset_add_agent(struct factset *fs, const char *name)
+{
+	factset_add_name(&fs->agents, &fs->nagents, &fs->aagents, name);
+	fs->sorted = 0;
+}
+
+/* Keys in order; for equal keys, the one set later after. */
+static int
+factset_fact_cmp(const void *a, const void *b)
+{
+	const struct fact	*fa = a, *fb = b;
+	int			 c;
+
+	if ((c = strcmp(fa->key, fb->key)) != 0)
+		return (c);
+	/* Set order, kept in integer (see factset_sort). */
+	return (fa->integer < fb->integer ? -1 : fa->integer > fb->integer);
+}
+
+static int
+factset_name_cmp(const void *a, const void *b)
+{
+	return (strcmp(*(char *const *)a, *(char *const *)b));
+}
+
+/* Sort names and drop repeats. */
+static void
+factset_sort_names(char **v, size_t *n)
+{
+	size_t	i, j;
+
+	if (*n < 2)
+		return;
+	qsort(v, *n, sizeof *v, factset_name_cmp);
+	for (i = 1, j = 1; i < *n; i++) {
+		if (strcmp(v[i], v[j - 1]) == 0)
+			free(v[i]);
+		else
+			v[j++] = v[i];
+	}
+	*n = j;
+}
+
+void
+factset_sort(struct factset *fs)
+{
+	struct fact	*f, *keep;
+	int64_t		*saved;
+	size_t		 i, j;
+
+	if (fs->sorted)
+		return;
+	if (fs->nfacts > 1) {
+		/*
+		 * qsort is not stable: sort on (key, set order), with the set
+		 * order held in integer while sorting.
+		 */
+		saved = xreallocarray(NULL, fs->nfacts, sizeof *saved);
+		for (i = 0; i < fs->nfacts; i++) {
+			saved[i] = fs->facts[i].integer;
+			fs->facts[i].integer = (int64_t)i;
+		}
+		qsort(fs->facts, fs->nfacts, sizeof *fs->facts,
+		    factset_fact_cmp);
+		for (i = 0; i < fs->nfacts; i++)
+			fs->facts[i].integer = saved[fs->facts[i].integer];
+		free(saved);
+		/* Of equal keys, keep the last one set. */
+		for (i = 0, j = 0; i < fs->nfacts; i++) {
+			f = &fs->facts[i];
+			if (i + 1 < fs->nfacts &&
+			    strcmp(f->key, fs->facts[i + 1].key) == 0) {
+				free(f->key);
+				free(f->text);
+				continue;
+			}
+			keep = &fs->facts[j++];
+			if (keep != f)
+				*keep = *f;
+		}
+		fs->nfacts = j;
+	}
+	factset_sort_names(fs->classes, &fs->nclasses);
+	factset_sort_names(fs->agents, &fs->nagents);
+	fs->sorted = 1;
+}
+
+const struct fact *
+factset_get(const struct factset *fs, const char *key)
+{
+	size_t	lo = 0, hi = fs->nfacts, mid;
+	int	c;
+
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		c = strcmp(key, fs->facts[mid].key);
+		if (c == 0)
+			return (&fs->facts[mid]);
+		if (c < 0)
+			hi = mid;
+		else
+			lo = mid + 1;
+	}
+	return (NULL);
+}
+
+static int
+factset_has_name(char *const *v, size_t n, const char *name)
+{
+	size_t	lo = 0, hi = n, mid;
+	int	c;
+
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		c = strcmp(name, v[mid]);
+		if (c == 0)
+			return (1);
+		if (c < 0)
+			hi = mid;
+		else
+			lo = mid + 1;
+	}
+	return (0);
+}
+
+int
+factset_has_class(const struct factset *fs, const char *name)
+{
+	return (factset_has_name(fs->classes, fs->nclasses, name));
+}
+
+int
+factset_has_agent(const struct factset *fs, const char *name)
+{
+	return (factset_has_name(fs->agents, fs->nagents, name));
+}
+
+void
+factset_merge(struct factset *dst, const struct factset *src)
+{
+	const struct fact	*f;
+	size_t			 i;
+
+	for (i = 0; i < src->nfacts; i++) {
+		f = &src->facts[i];
+		factset_append(dst, f->key, f->text, f->type, f->integer,
+		    f->number, f->boolean);
+	}
+	for (i = 0; i < src->nclasses; i++)
+		factset_add_class(dst, src->classes[i]);
+	for (i = 0; i < src->nagents; i++)
+		factset_add_agent(dst, src->agents[i]);
+}
+
+void
+factset_put_facts(struct wire_writer *w, const struct factset *fs)
+{
+	const struct fact	*f;
+	size_t			 i;
+
+	wire_put_map(w, fs->nfacts);
+	for (i = 0; i < fs->nfacts; i++) {
+		f = &fs->facts[i];
+		wire_put_str(w, f->key);
+		switch (f->type) {
+		case FACT_INTEGER:
+			wire_put_int(w, f->integer);
+			break;
+		case FACT_FLOAT:
+			wire_put_double(w, f->number);
+			break;
+		case FACT_BOOLEAN:
+			wire_put_bool(w, f->boolean);
+			break;
+		case FACT_STRING:
+			wire_put_str(w, f->text);
+			break;
+		}
+	}
+}
+
+static void
+factset_put_names(struct wire_writer *w, char *const *v, size_t n)
+{
+	size_t	i;
+
+	wire_put_array(w, n);
+	for (i = 0; i < n; i++)
+		wire_put_str(w, v[i]);
+}
+
+void
+factset_put_classes(struct wire_writer *w, const struct factset *fs)
+{
+	factset_put_names(w, fs->classes, fs->nclasses);
+}
+
+void
+factset_put_agents(struct wire_writer *w, const struct factset *fs)
+{
+	factset_put_names(w, fs->agents, fs->nagents);
+}
+
+/* One decoded value under key (a prefix for maps); -1 with *cause. */
+static int
+factset_from_value(struct factset *fs, char *key, size_t keylen,
+    const msgpack_object *o, int depth, const char **cause)
+{
+	const msgpack_object	*v;
+	const char		*k, *s;
+	char			 buf[64];
+	size_t			 i, klen, slen;
+	int64_t			 n;
+	double			 d;
+	int			 b;
+
+	if (fs->nfacts >= FACTS_MAX) {
+		*cause = "too many facts";
+		return (-1);
+	}
+	switch (wire_type(o)) {
+	case WIRE_MAP:
+		if (depth >= 8) {
+			*cause = "facts nested too deep";
+			return (-1);
+		}
+		for (i = 0; i < wire_len(o); i++) {
+			if (wire_map_at(o, i, &k, &klen, &v) != 0 || klen == 0 ||
+			    memchr(k, '\0', klen) != NULL) {
+				*cause = "a fact key that is not a string";
+				return (-1);
+			}
+			if (keylen + (keylen > 0) + klen > FACTS_KEY_MAX) {
+				*cause = "a fact key too long";
+				return (-1);
+			}
+			if (keylen > 0)
+				key[keylen] = '.';
+			memcpy(key + keylen + (keylen > 0), k, klen);
+			key[keylen + (keylen > 0) + klen] = '\0';
+			if (factset_from_value(fs, key, keylen + (keylen > 0) +
+			    klen, v, depth + 1, cause) != 0)
+				return (-1);
+			key[keylen] = '\0';
+		}
+		return (0);
+	case WIRE_STR:
+		wire_str(o, &s, &slen);
+		if (slen > FACTS_VALUE_MAX || memchr(s, '\0', slen) != NULL) {
+			*cause = "a fact value too long or holding NUL";
+			return (-1);
+		}
+		{
+			char	*t = xstrndup(s, slen);
+
+			factset_append(fs, key, t, FACT_STRING, 0, 0, 0);
+			free(t);
+		}
+		return (0);
+	case WIRE_INT:
+		wire_int(o, &n);
+		snprintf(buf, sizeof buf, "%" PRId64, n);
+		factset_append(fs, key, buf, FACT_INTEGER, n, (double)n, 0);
+		return (0);
+	case WIRE_DOUBLE:
+		wire_double(o, &d);
+		if (!isfinite(d)) {
+			*cause = "a fact value that is not a finite number";
+			return (-1);
+		}
+		snprintf(buf, sizeof buf, "%.17g", d);
+		factset_append(fs, key, buf, FACT_FLOAT, 0, d, 0);
+		return (0);
+	case WIRE_BOOL:
+		wire_bool(o, &b);
+		factset_append(fs, key, b ? "true" : "false", FACT_BOOLEAN, 0,
+		    0, b);
+		return (0);
+	case WIRE_NIL:
+		return (0);
+	default:
+		*cause = "a fact value of a type facts cannot have";
+		return (-1);
+	}
+}
+
+/* An array of names into v; -1 with *cause. */
+static int
+factset_names_from_wire(struct factset *fs, const msgpack_object *a,
+    void (*add)(struct factset *, const char *), const char **cause)
+{
+	const char	*s;
+	char		*t;
+	size_t		 i, len;
+
+	if (wire_type(a) != WIRE_ARRAY || wire_len(a) > FACTS_CLASSES_MAX_N) {
+		*cause = "classes or agents that are not a list of names";
+		return (-1);
+	}
+	for (i = 0; i < wire_len(a); i++) {
+		if (wire_str(wire_array_at(a, i), &s, &len) != 0 ||
+		    len == 0 || len > FACTS_KEY_MAX * 4 ||
+		    memchr(s, '\0', len) != NULL) {
+			*cause = "a class or agent that is not a name";
+			return (-1);
+		}
+		t = xstrndup(s, len);
+		add(fs, t);
+		free(t);
+	}
+	return (0);
+}
+
+int
+factset_from_wire(struct factset *fs, const msgpack_object *facts,
+    const msgpack_object *classes, const msgpack_object *agents,
+    const char **cause)
+{
+	char	key[FACTS_KEY_MAX + 1];
+
+	key[0] = '\0';
+	if (facts != NULL) {
+		if (wire_type(facts) != WIRE_MAP) {
+			*cause = "facts that are not a map";
+			return (-1);
+		}
+		if (factset_from_value(fs, key, 0, facts, 0, cause) != 0)
+			return (-1);
+	}
+	if (classes != NULL && factset_names_from_wire(fs, classes,
+	    factset_add_class, cause) != 0)
+		return (-1);
+	if (agents != NULL && factset_names_from_wire(fs, agents,
+	    factset_add_agent, cause) != 0)
+		return (-1);
+	factset_sort(fs);
+	return (0);
+}
