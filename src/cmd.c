@@ -40,18 +40,35 @@ const struct cmd_option cmd_options[] = {
 	  .help = "inventory (default $MUSTER_INVENTORY, the\n"
 	  "inventory config key, ~/.config/muster/inventory,\n"
 	  "/etc/muster/inventory)" },
-	{ .id = 'F', .group = CMD_SELECTION, .reserved = 1,
-	  .help = "fact filter" },
-	{ .id = 'C', .group = CMD_SELECTION, .reserved = 1,
-	  .help = "class filter" },
-	{ .id = 'I', .group = CMD_SELECTION, .reserved = 1,
-	  .help = "identity filter" },
-	{ .id = 'A', .group = CMD_SELECTION, .reserved = 1,
-	  .help = "agent filter" },
-	{ .id = 'W', .group = CMD_SELECTION, .reserved = 1,
-	  .help = "combined filter" },
-	{ .id = 'S', .group = CMD_SELECTION, .reserved = 1,
-	  .help = "compound filter" },
+	{ .id = 'F', .value = "EXPR", .group = CMD_SELECTION,
+	  .help = "fact filter, KEY OP VALUE (= == != < > <= >= =~);\n"
+	  "repeatable, all must hold" },
+	{ .id = 'C', .value = "CLASS", .group = CMD_SELECTION,
+	  .help = "hosts with this puppet class, or /regex/" },
+	{ .id = 'I', .value = "ID", .group = CMD_SELECTION,
+	  .help = "hosts of this identity, or /regex/; repeated:\n"
+	  "any of them" },
+	{ .id = 'A', .value = "AGENT", .group = CMD_SELECTION,
+	  .help = "hosts whose agent offers AGENT" },
+	{ .id = 'W', .value = "WORDS", .group = CMD_SELECTION,
+	  .help = "facts (with an operator) and classes, all of them" },
+	{ .id = 'S', .value = "EXPR", .group = CMD_SELECTION,
+	  .help = "compound filter: (role=web or role=db) and\n"
+	  "not env=staging" },
+	{ .id = OPT_DISCOVERY, .name = "discovery", .value = "cache|live",
+	  .group = CMD_SELECTION,
+	  .help = "live: ignore the fact cache, let every host\n"
+	  "decide (default cache)" },
+	{ .id = OPT_LIMIT, .name = "limit", .value = "N|N%",
+	  .group = CMD_SELECTION,
+	  .help = "a random subset of N hosts (or N% of them)" },
+	{ .id = OPT_LIMIT_SEED, .name = "limit-seed", .value = "S",
+	  .group = CMD_SELECTION,
+	  .help = "the same subset each time for the same seed" },
+	{ .id = OPT_RERUN, .name = "rerun", .value = "failed|unanswered",
+	  .group = CMD_SELECTION,
+	  .help = "the hosts that failed (or gave no answer) in\n"
+	  "the previous run" },
 
 	{ .id = 'c', .name = "concurrency", .value = "N",
 	  .group = CMD_EXECUTION,
@@ -79,6 +96,15 @@ const struct cmd_option cmd_options[] = {
 	{ .id = OPT_IDLE, .name = "idle", .value = "S", .group = CMD_OWN,
 	  .help = "session start: exit after S seconds without a\n"
 	  "call (600)" },
+	{ .id = OPT_REFRESH, .name = "refresh", .group = CMD_OWN,
+	  .help = "facts: collect every selected host's facts into\n"
+	  "the cache" },
+	{ .id = OPT_FORMAT, .name = "format", .value = "FMT",
+	  .group = CMD_OWN,
+	  .help = "inventory: printf-style line per host over the\n"
+	  "FIELDs given (%s)" },
+	{ .id = OPT_HEADER, .name = "header", .group = CMD_OWN,
+	  .help = "inventory --format: a first line naming the fields" },
 	{ .id = 'n', .name = "dry-run", .group = CMD_EXECUTION,
 	  .help = "show targets and request, send nothing" },
 	{ .id = OPT_REASON, .name = "reason", .value = "TEXT",

@@ -224,11 +224,55 @@ muster_options(struct cmd_ctx *ctx, const struct cmd_entry *e, int argc,
 		case 'A':
 		case 'W':
 		case 'S':
-			log_warnx("-%c (metadata filters) is not available in"
-			    " this version; select hosts with -w/-x or an"
-			    " inventory%s", ch, ch == 'F' ? " (an ssh_config"
-			    " is given with --ssh-config FILE)" : "");
-			exit(EXIT_USAGE);
+			if (selection_filter(&ctx->sel, ch, optarg,
+			    &cause) != 0) {
+				log_warnx("-%c: %s", ch, cause);
+				exit(EXIT_USAGE);
+			}
+			break;
+		case OPT_DISCOVERY:
+			if (strcmp(optarg, "live") != 0 &&
+			    strcmp(optarg, "cache") != 0) {
+				log_warnx("--discovery must be cache or live,"
+				    " not '%s'", optarg);
+				exit(EXIT_USAGE);
+			}
+			ctx->sel.discovery_live = strcmp(optarg, "live") == 0;
+			break;
+		case OPT_LIMIT:
+			if (schedule_count(optarg, 100, &count) != 0 ||
+			    count == 0) {
+				log_warnx("--limit needs N or N%% (1 to 1000000),"
+				    " not '%s'", optarg);
+				exit(EXIT_USAGE);
+			}
+			free(ctx->sel.limit);
+			ctx->sel.limit = xstrdup(optarg);
+			break;
+		case OPT_LIMIT_SEED:
+			ctx->sel.limit_seed = (unsigned long)muster_number(name,
+			    optarg);
+			ctx->sel.have_limit_seed = 1;
+			break;
+		case OPT_RERUN:
+			if (strcmp(optarg, "failed") != 0 &&
+			    strcmp(optarg, "unanswered") != 0) {
+				log_warnx("--rerun must be failed or unanswered,"
+				    " not '%s'", optarg);
+				exit(EXIT_USAGE);
+			}
+			free(ctx->sel.rerun);
+			ctx->sel.rerun = xstrdup(optarg);
+			break;
+		case OPT_REFRESH:
+			ctx->refresh = 1;
+			break;
+		case OPT_FORMAT:
+			ctx->format = optarg;
+			break;
+		case OPT_HEADER:
+			ctx->header = 1;
+			break;
 		case OPT_SSH_CONFIG:
 			ctx->ssh_config = optarg;
 			break;

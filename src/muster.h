@@ -4,10 +4,15 @@
 #ifndef MUSTER_H
 #define MUSTER_H
 
+#include <sys/types.h>
+
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <time.h>
 
+#include "facts.h"
+#include "filter.h"
 #include "log.h"
 #include "muster-protocol.h"
 #include "proto.h"
@@ -730,6 +735,39 @@ int	 session_start(struct hostlist *, const struct session_opts *);
  */
 void	 transport_session_attach(struct run *);
 
+/* factcache.c */
+/*
+ * The fact cache, ~/.cache/muster/facts ($XDG_CACHE_HOME): one record per
+ * host (its facts, classes and agents, and when they were collected).
+ * Loading never fails: a missing cache is empty, a corrupt one is
+ * ignored with one warning. Saving merges with what is on disk (another
+ * muster may have written since) and replaces the file at once (a
+ * temporary file renamed); the file is bounded in size.
+ */
+struct factcache;
+struct factcache *factcache_load(void);
+void		 factcache_free(struct factcache *);
+/* A host's record (sorted, complete) and its time, or NULL. */
+const struct factset *factcache_get(const struct factcache *, const char *,
+		     time_t *);
+/* Set a host's record (copied) as collected at that time. */
+void		 factcache_put(struct factcache *, const char *,
+		     const struct factset *, time_t);
+/* Write the records put since loading; -1 with *cause. */
+int		 factcache_save(struct factcache *, char **);
+/* The cache file's path (new string). */
+char		*factcache_path(void);
+
+/* runrecord.c */
+struct action_spec;
+/*
+ * The last run's record, ~/.local/state/muster/last-run ($XDG_STATE_HOME):
+ * each host and its status, for --rerun.
+ */
+void	 runrecord_write(struct run *, const struct action_spec *);
+/* The hosts of the last run that failed, or gave no answer (which). */
+int	 runrecord_hosts(const char *, struct hostlist *, char **);
+
 /* ui.c */
 /* Terminal output: colours from terminfo and the progress bar. */
 enum ui_color {
@@ -763,17 +801,35 @@ void	 ui_progress_clear(void);
 
 /* select.c */
 /* Host selection shared by every command that targets hosts. */
+struct filter;
 struct selection {
 	struct hostlist	 include;	/* -w */
 	struct hostlist	 exclude;	/* -x */
 	char		*inventory;	/* -i */
 	char		*inventory_used; /* the file read, if any */
 	int		 have_w;
+	/*
+	 * The metadata filters, -F -C -A -W -S all of which must hold, and
+	 * the -I alternatives, any of which may: parsed as given (a syntax
+	 * error is exit 64 before anything else), one tree at resolve time.
+	 */
+	struct filter	*filter;	/* -F -C -A -W -S, ANDed */
+	struct filter	*identity;	/* -I, ORed */
+	int		 discovery_live; /* --discovery live: no cache */
+	char		*limit;		/* --limit N|N% */
+	unsigned long	 limit_seed;	/* --limit-seed S */
+	int		 have_limit_seed;
+	char		*rerun;		/* --rerun failed|unanswered */
 };
 void	 selection_init(struct selection *);
 void	 selection_release(struct selection *);
 /* Add a -w or -x argument ("-", "@file", or a spec). */
 int	 selection_add(struct hostlist *, const char *, char **);
+/*
+ * Add a metadata filter option (-F -C -I -A -W -S as ch); -1 with *cause
+ * naming what is wrong and where ("expected ')' at column 17").
+ */
+int	 selection_filter(struct selection *, int, const char *, char **);
 /* The selected hosts, in order; -1 with *cause on error. */
 int	 selection_resolve(struct selection *, const char *,
 	     struct hostlist *, char **);
@@ -812,6 +868,13 @@ enum {
 	OPT_MAX_FAIL,
 	OPT_NO_SESSION,
 	OPT_IDLE,
+	OPT_DISCOVERY,
+	OPT_LIMIT,
+	OPT_LIMIT_SEED,
+	OPT_RERUN,
+	OPT_REFRESH,
+	OPT_FORMAT,
+	OPT_HEADER,
 };
 struct cmd_option {
 	int		 id;		/* its letter, or OPT_* */
@@ -875,6 +938,9 @@ struct cmd_ctx {
 	int			 yes;
 	int			 no_session;	/* --no-session */
 	int			 idle;		/* session start --idle */
+	int			 refresh;	/* facts --refresh */
+	char			*format;	/* inventory --format FMT */
+	int			 header;	/* inventory --header */
 	char			*reason;
 	char			*display;	/* --display */
 	int			 json;
@@ -1119,6 +1185,9 @@ extern const struct cmd_entry cmd_package_entry;
 extern const struct cmd_entry cmd_service_entry;
 extern const struct cmd_entry cmd_nrpe_entry;
 extern const struct cmd_entry cmd_session_entry;
+extern const struct cmd_entry cmd_facts_entry;
+extern const struct cmd_entry cmd_inventory_entry;
+extern const struct cmd_entry cmd_ssh_entry;
 
 /* value.c */
 /* Print a decoded value on one line (strings sanitised). */

@@ -90,6 +90,18 @@ selection_add(struct hostlist *l, const char *arg, char **cause)
 	return (rc);
 }
 
+/* A metadata filter option. */
+int
+selection_filter(struct selection *sel, int ch, const char *arg,
+    char **cause)
+{
+	(void)sel;
+	xasprintf(cause, "metadata filters are not built yet%s",
+	    ch == 'F' && strchr(arg, '/') != NULL ? " (an ssh_config is"
+	    " given with --ssh-config FILE)" : "");
+	return (-1);
+}
+
 /* The inventory path: -i, $MUSTER_INVENTORY, the user's, the system's. */
 static char *
 selection_inventory_path(struct selection *sel, const char *configured)
