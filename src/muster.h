@@ -757,6 +757,15 @@ void		 factcache_put(struct factcache *, const char *,
 int		 factcache_save(struct factcache *, char **);
 /* The cache file's path (new string). */
 char		*factcache_path(void);
+/*
+ * Every host command: keep the facts a reply carries (its "facts" map, or
+ * the data of rpcutil inventory) in *fc, loaded on first use; then save
+ * them once the run is over (a warning if they cannot be) and free.
+ */
+struct action_spec;
+void		 factcache_note(struct factcache **, const struct host *,
+		     const struct action_spec *);
+void		 factcache_note_save(struct factcache *);
 
 /* runrecord.c */
 struct action_spec;
