@@ -528,3 +528,90 @@ factcache_note_save(struct factcache *fc)
 	}
 	factcache_free(fc);
 }
+
+/*
+ * The inventory whose static facts fill in the cache's: the one the
+ * selection read, else the one it would read (-i, $MUSTER_INVENTORY, the
+ * config file's, ~/.config/muster/inventory, /etc/muster/inventory).
+ * NULL when there is none or it cannot be read (the selection reports
+ * that when it needs it).
+ */
+struct inventory *
+factcache_inventory(struct cmd_ctx *ctx)
+{
+	struct inventory	*inv;
+	const char		*env = getenv("MUSTER_INVENTORY");
+	char			*path = NULL, *dir, *cause = NULL;
+
+	if (ctx->sel.inventory_used != NULL)
+		path = xstrdup(ctx->sel.inventory_used);
+	else if (ctx->sel.inventory != NULL)
+		path = xstrdup(ctx->sel.inventory);
+	else if (env != NULL && *env != '\0')
+		path = xstrdup(env);
+	else if (ctx->config.inventory != NULL)
+		path = xstrdup(ctx->config.inventory);
+	else {
+		dir = config_dir();
+		xasprintf(&path, "%s/inventory", dir);
+		free(dir);
+		if (access(path, R_OK) != 0) {
+			free(path);
+			path = NULL;
+			if (access("/etc/muster/inventory", R_OK) == 0)
+				path = xstrdup("/etc/muster/inventory");
+		}
+	}
+	if (path == NULL)
+		return (NULL);
+	if ((inv = inventory_load(path, &cause)) == NULL) {
+		log_debug("no static facts: %s", cause);
+		free(cause);
+	}
+	free(path);
+	return (inv);
+}
+
+/*
+ * What is known of a host, into fs (initialised here): the inventory's
+ * static facts, then the cached record over them (the host's own facts
+ * win, static ones fill in). A host in several groups has group set to
+ * them joined with ','. Returns 1 with the record's time in *t (0
+ * without one) if anything is known, else 0.
+ */
+int
+factcache_host_facts(const struct factcache *fc, const struct inventory *inv,
+    const char *host, struct factset *fs, time_t *t)
+{
+	const struct inventory_host	*ih = NULL;
+	const struct factset		*cached;
+	struct strbuf			 groups = STRBUF_INIT;
+	size_t				 i;
+	int				 known = 0;
+
+	factset_init(fs);
+	*t = 0;
+	if (inv != NULL && (ih = inventory_find(inv, host)) != NULL) {
+		known = 1;
+		for (i = 0; i < ih->nfacts; i++) {
+			if (strcmp(ih->facts[i].key, "group") != 0) {
+				factset_set(fs, ih->facts[i].key,
+				    ih->facts[i].value);
+				continue;
+			}
+			if (groups.len > 0)
+				strbuf_addch(&groups, ',');
+			strbuf_addstr(&groups, ih->facts[i].value);
+		}
+		if (groups.len > 0)
+			factset_set(fs, "group", groups.buf);
+	}
+	strbuf_release(&groups);
+	if ((cached = factcache_get(fc, host, t)) != NULL) {
+		known = 1;
+		factset_merge(fs, cached);
+		fs->complete = 1;
+	}
+	factset_sort(fs);
+	return (known);
+}
