@@ -31,15 +31,25 @@
 /* Past this the file is refused, and saving drops the oldest records. */
 #define FACTCACHE_MAX	(256 * 1024 * 1024)
 
+/*
+ * A record read from the file stays its bytes until a command asks for
+ * it (factcache_get builds its fact set then), and is written back as
+ * those bytes: loading 10,000 hosts decodes each record once, building
+ * no fact set, and saving re-encodes only the records put.
+ */
 struct factcache_record {
 	char		*host;
 	time_t		 time;
+	const char	*raw;		/* in the cache's buffer, or NULL */
+	size_t		 rawlen;
+	int		 built;		/* fs holds the facts */
 	struct factset	 fs;
 	int		 dirty;		/* put since loading */
 };
 
 struct factcache {
 	char			*path;
+	char			*buf;	/* the file as read */
 	struct factcache_record	*r;
 	size_t			 n;
 	size_t			 a;
@@ -87,6 +97,8 @@ factcache_clear(struct factcache *fc)
 	fc->r = NULL;
 	fc->n = fc->a = 0;
 	nameset_release(&fc->names);
+	free(fc->buf);
+	fc->buf = NULL;
 }
 
 void
@@ -117,6 +129,9 @@ factcache_slot(struct factcache *fc, const char *host, int *isnew)
 	rec = &fc->r[fc->n];
 	rec->host = xstrdup(host);
 	rec->time = 0;
+	rec->raw = NULL;
+	rec->rawlen = 0;
+	rec->built = 0;
 	rec->dirty = 0;
 	factset_init(&rec->fs);
 	nameset_add(&fc->names, rec->host, fc->n);
@@ -125,53 +140,154 @@ factcache_slot(struct factcache *fc, const char *host, int *isnew)
 	return (rec);
 }
 
-/* One record from its decoded map; -1 with *cause (static). */
-static int
-factcache_record(struct factcache *fc, const msgpack_object *o,
-    const char **cause)
+/* Index a record's bytes under its host, unless one newer is there. */
+static void
+factcache_index(struct factcache *fc, const char *host, size_t hostlen,
+    int64_t t, const char *raw, size_t rawlen)
 {
 	struct factcache_record	*rec;
-	struct factset		 fs;
+	char			 name[256];
+	int			 isnew;
+
+	memcpy(name, host, hostlen);
+	name[hostlen] = '\0';
+	rec = factcache_slot(fc, name, &isnew);
+	if (!isnew && rec->time > (time_t)t)
+		return;
+	rec->raw = raw;
+	rec->rawlen = rawlen;
+	rec->time = (time_t)t;
+}
+
+/*
+ * Index one record from its decoded map (raw: its bytes); -1 with *cause
+ * (static) when it is not of the record's shape.
+ */
+static int
+factcache_record(struct factcache *fc, const msgpack_object *o,
+    const char *raw, size_t rawlen, const char **cause)
+{
 	const msgpack_object	*v;
 	const char		*s;
-	char			 host[256];
 	size_t			 len;
 	int64_t			 t;
-	int			 isnew;
 
 	if (wire_type(o) != WIRE_MAP) {
 		*cause = "a record is not a map";
 		return (-1);
 	}
 	if ((v = wire_map_get(o, "host")) == NULL ||
-	    wire_str(v, &s, &len) != 0 || len == 0 || len >= sizeof host ||
+	    wire_str(v, &s, &len) != 0 || len == 0 || len > 255 ||
 	    memchr(s, '\0', len) != NULL) {
 		*cause = "a record without a host name";
 		return (-1);
 	}
-	memcpy(host, s, len);
-	host[len] = '\0';
 	if (wire_get_int(o, "time", &t) != 0) {
 		*cause = "a record without a time";
 		return (-1);
 	}
-	factset_init(&fs);
-	if (factset_from_wire(&fs, wire_map_get(o, "facts"),
-	    wire_map_get(o, "classes"), wire_map_get(o, "agents"),
-	    cause) != 0) {
-		factset_release(&fs);
+	if (((v = wire_map_get(o, "facts")) != NULL &&
+	    wire_type(v) != WIRE_MAP) ||
+	    ((v = wire_map_get(o, "classes")) != NULL &&
+	    wire_type(v) != WIRE_ARRAY) ||
+	    ((v = wire_map_get(o, "agents")) != NULL &&
+	    wire_type(v) != WIRE_ARRAY)) {
+		*cause = "a record of the wrong shape";
 		return (-1);
 	}
-	fs.complete = 1;
-	rec = factcache_slot(fc, host, &isnew);
-	if (!isnew && rec->time > (time_t)t) {
-		factset_release(&fs);
-		return (0);
-	}
-	factset_release(&rec->fs);
-	rec->fs = fs;
-	rec->time = (time_t)t;
+	factcache_index(fc, s, len, t, raw, rawlen);
 	return (0);
+}
+
+/* Build a record's fact set from its bytes; -1 with *cause (static). */
+static int
+factcache_build(struct factcache_record *rec, const char **cause)
+{
+	struct wire_msg	msg;
+	size_t		used;
+	int		rc = -1;
+
+	if (rec->built)
+		return (0);
+	memset(&msg, 0, sizeof msg);
+	if (wire_decode(rec->raw, rec->rawlen, &msg, &used, cause) == 1) {
+		factset_init(&rec->fs);
+		if (factset_from_wire(&rec->fs, wire_map_get(msg.root,
+		    "facts"), wire_map_get(msg.root, "classes"),
+		    wire_map_get(msg.root, "agents"), cause) == 0)
+			rc = 0;
+		else {
+			factset_release(&rec->fs);
+			factset_init(&rec->fs);
+		}
+	} else if (*cause == NULL)
+		*cause = "truncated";
+	wire_msg_release(&msg);
+	if (rc == 0) {
+		rec->fs.complete = 1;
+		rec->built = 1;
+	}
+	return (rc);
+}
+
+/* Big-endian unsigned integer of n bytes. */
+static uint64_t
+factcache_be(const unsigned char *p, size_t n)
+{
+	uint64_t	v = 0;
+
+	while (n-- > 0)
+		v = (v << 8) | *p++;
+	return (v);
+}
+
+/*
+ * The fast way to index a record (bytes already checked whole by
+ * wire_scan): the header factcache_write() puts first, a map of 5 with
+ * "host" and "time" leading. 0 if the record does not start so (then it
+ * is decoded whole), 1 with the host (not terminated) and time.
+ */
+static int
+factcache_header(const unsigned char *p, size_t len, const char **host,
+    size_t *hostlen, int64_t *t)
+{
+	const unsigned char	*end = p + len;
+	size_t			 n, ilen;
+
+	if (len < 16 || p[0] != 0x85 || memcmp(p + 1, "\xa4host", 5) != 0)
+		return (0);
+	p += 6;
+	if (*p >= 0xa0 && *p <= 0xbf) {
+		n = *p & 0x1f;
+		p++;
+	} else if (*p == 0xd9 && p + 1 < end) {
+		n = p[1];
+		p += 2;
+	} else
+		return (0);
+	if (n == 0 || p + n + 6 > end || memchr(p, '\0', n) != NULL)
+		return (0);
+	*host = (const char *)p;
+	*hostlen = n;
+	p += n;
+	if (memcmp(p, "\xa4time", 5) != 0)
+		return (0);
+	p += 5;
+	switch (*p) {
+	case 0xcc: case 0xd0: ilen = 1; break;
+	case 0xcd: case 0xd1: ilen = 2; break;
+	case 0xce: case 0xd2: ilen = 4; break;
+	case 0xcf: case 0xd3: ilen = 8; break;
+	default:
+		if (*p > 0x7f)
+			return (0);
+		*t = *p;
+		return (1);
+	}
+	if (p + 1 + ilen > end || *p >= 0xd0)	/* negative: not a time */
+		return (0);
+	*t = (int64_t)factcache_be(p + 1, ilen);
+	return (*t >= 0);
 }
 
 /*
@@ -183,9 +299,10 @@ factcache_read(struct factcache *fc, const char *path, char **cause)
 {
 	struct stat	 sb;
 	struct wire_msg	 msg;
-	const char	*why = NULL;
+	const char	*why = NULL, *host;
 	char		*buf = NULL;
-	size_t		 off, used;
+	size_t		 off, used, hostlen;
+	int64_t		 t;
 	ssize_t		 got;
 	int		 fd, rc;
 
@@ -223,12 +340,20 @@ factcache_read(struct factcache *fc, const char *path, char **cause)
 	}
 
 	for (off = 0; off < (size_t)sb.st_size; off += used) {
+		rc = wire_scan(buf + off, (size_t)sb.st_size - off, &used,
+		    &why);
+		if (rc == 1 && factcache_header((unsigned char *)buf + off,
+		    used, &host, &hostlen, &t) == 1) {
+			factcache_index(fc, host, hostlen, t, buf + off, used);
+			continue;
+		}
 		memset(&msg, 0, sizeof msg);
 		rc = wire_decode(buf + off, (size_t)sb.st_size - off, &msg,
 		    &used, &why);
 		if (rc == 0)
 			why = "truncated";
-		if (rc == 1 && factcache_record(fc, msg.root, &why) == 0)
+		if (rc == 1 && factcache_record(fc, msg.root, buf + off, used,
+		    &why) == 0)
 			rc = 2;
 		wire_msg_release(&msg);
 		if (rc != 2) {
@@ -238,7 +363,7 @@ factcache_read(struct factcache *fc, const char *path, char **cause)
 			return (-1);
 		}
 	}
-	free(buf);
+	fc->buf = buf;
 	return (0);
 }
 
@@ -259,16 +384,33 @@ factcache_load(void)
 	return (fc);
 }
 
+/*
+ * The cache is const to its users; building a record's facts on first
+ * use is its own business. A record that cannot be built is dropped with
+ * the load's warning.
+ */
 const struct factset *
-factcache_get(const struct factcache *fc, const char *host, time_t *t)
+factcache_get(const struct factcache *cfc, const char *host, time_t *t)
 {
-	size_t	i;
+	struct factcache	*fc = (struct factcache *)cfc;
+	struct factcache_record	*rec;
+	const char		*cause = NULL;
+	size_t			 i;
 
 	if (fc == NULL || !nameset_find(&fc->names, host, &i))
 		return (NULL);
+	rec = &fc->r[i];
+	if (!rec->built && rec->raw == NULL)
+		return (NULL);
+	if (factcache_build(rec, &cause) != 0) {
+		log_warnx("fact cache %s is unreadable (%s in the record of"
+		    " %s); ignored", fc->path, cause, rec->host);
+		rec->raw = NULL;
+		return (NULL);
+	}
 	if (t != NULL)
-		*t = fc->r[i].time;
-	return (&fc->r[i].fs);
+		*t = rec->time;
+	return (&rec->fs);
 }
 
 void
@@ -284,6 +426,8 @@ factcache_put(struct factcache *fc, const char *host,
 	factset_merge(&rec->fs, fs);
 	factset_sort(&rec->fs);
 	rec->fs.complete = 1;
+	rec->built = 1;
+	rec->raw = NULL;
 	rec->time = t;
 	rec->dirty = 1;
 }
@@ -318,17 +462,25 @@ factcache_write(struct factcache *fc, int fd, char **cause)
 	wire_writer_init(&w);
 	wire_writer_init(&one);
 	for (i = 0; i < fc->n; i++) {
-		wire_writer_reset(&one);
-		wire_put_map(&one, 5);
-		wire_put_kstr(&one, "host", order[i]->host);
-		wire_put_kint(&one, "time", (int64_t)order[i]->time);
-		wire_put_str(&one, "facts");
-		factset_put_facts(&one, &order[i]->fs);
-		wire_put_str(&one, "classes");
-		factset_put_classes(&one, &order[i]->fs);
-		wire_put_str(&one, "agents");
-		factset_put_agents(&one, &order[i]->fs);
-		data = wire_writer_data(&one, &len);
+		if (order[i]->raw == NULL && !order[i]->built)
+			continue;	/* dropped */
+		if (order[i]->raw != NULL) {
+			/* As read: its bytes again. */
+			data = order[i]->raw;
+			len = order[i]->rawlen;
+		} else {
+			wire_writer_reset(&one);
+			wire_put_map(&one, 5);
+			wire_put_kstr(&one, "host", order[i]->host);
+			wire_put_kint(&one, "time", (int64_t)order[i]->time);
+			wire_put_str(&one, "facts");
+			factset_put_facts(&one, &order[i]->fs);
+			wire_put_str(&one, "classes");
+			factset_put_classes(&one, &order[i]->fs);
+			wire_put_str(&one, "agents");
+			factset_put_agents(&one, &order[i]->fs);
+			data = wire_writer_data(&one, &len);
+		}
 		if (total + len > FACTCACHE_MAX) {
 			log_warnx("fact cache %s: %zu oldest records dropped"
 			    " to stay within %d MiB", fc->path, fc->n - i,
@@ -436,6 +588,8 @@ factcache_save(struct factcache *fc, char **cause)
 		factset_merge(&rec->fs, &mine->fs);
 		factset_sort(&rec->fs);
 		rec->fs.complete = 1;
+		rec->built = 1;
+		rec->raw = NULL;
 		rec->time = mine->time;
 	}
 

@@ -232,6 +232,49 @@ test_corrupt(void **state)
 	factcache_free(fc);
 }
 
+/*
+ * A record whose facts cannot be read (a binary value) is found out when
+ * it is first used: that host is unknown, the others are still there.
+ */
+static void
+test_bad_record(void **state)
+{
+	struct factcache	*fc;
+	struct wire_writer	 w;
+	const char		*data;
+	size_t			 len;
+	const char		 hosts[2][8] = { "good", "bad" };
+	int			 i;
+
+	(void)state;
+	tfc_reset();
+	wire_writer_init(&w);
+	for (i = 0; i < 2; i++) {
+		wire_put_map(&w, 5);
+		wire_put_kstr(&w, "host", hosts[i]);
+		wire_put_kint(&w, "time", 1000);
+		wire_put_str(&w, "facts");
+		wire_put_map(&w, 1);
+		wire_put_str(&w, "role");
+		if (i == 0)
+			wire_put_str(&w, "web");
+		else
+			wire_put_raw(&w, "\xc4\x01\x00", 3);	/* bin */
+		wire_put_str(&w, "classes");
+		wire_put_array(&w, 0);
+		wire_put_str(&w, "agents");
+		wire_put_array(&w, 0);
+	}
+	data = wire_writer_data(&w, &len);
+	tfc_write(data, len);
+	wire_writer_release(&w);
+	fc = factcache_load();
+	assert_non_null(factcache_get(fc, "good", NULL));
+	assert_null(factcache_get(fc, "bad", NULL));
+	assert_null(factcache_get(fc, "bad", NULL));
+	factcache_free(fc);
+}
+
 /* A file past the bound is refused without being read. */
 static void
 test_bound(void **state)
@@ -261,6 +304,7 @@ main(void)
 		cmocka_unit_test(test_round_trip),
 		cmocka_unit_test(test_merge),
 		cmocka_unit_test(test_corrupt),
+		cmocka_unit_test(test_bad_record),
 		cmocka_unit_test(test_bound),
 	};
 
