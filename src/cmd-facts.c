@@ -298,13 +298,13 @@ cmd_facts_exec(struct cmd_ctx *ctx, int argc, char **argv)
 		}
 		factset_release(&fs);
 	}
-	if (fact != NULL) {
-		qsort(c.v, c.n, sizeof *c.v, facts_by_count);
+	if (c.n > 0)
+		qsort(c.v, c.n, sizeof *c.v, fact != NULL ? facts_by_count :
+		    facts_by_value);
+	if (fact != NULL)
 		facts_print_fact(fact, &c, ctx->json);
-	} else {
-		qsort(c.v, c.n, sizeof *c.v, facts_by_value);
+	else
 		facts_print_keys(&c, ctx->json);
-	}
 	code = EXIT_ALL_OK;
 	if (ui_output_error() != 0)
 		code = EXIT_IOERR;
