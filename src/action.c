@@ -303,8 +303,11 @@ action_host_done(struct host *h, void *arg)
 
 /* Print what would be done, send nothing. */
 static void
-action_dry_run(struct run *r, struct action_spec *spec)
+action_dry_run(struct run *r, struct action_spec *spec,
+    struct selection *sel)
 {
+	const struct filter	*f;
+	char			*text, *unknown;
 	struct wire_msg	 msg;
 	const char	*data, *cause;
 	char		*hosts, *args;
@@ -330,6 +333,18 @@ action_dry_run(struct run *r, struct action_spec *spec)
 	    " s) on %zu host%s: %s\n", spec->agent, spec->action,
 	    args != NULL ? args : "{}", r->action_timeout, r->nhosts,
 	    r->nhosts == 1 ? "" : "s", hosts);
+	if ((f = selection_the_filter(sel)) != NULL) {
+		text = filter_format(f);
+		ui_fprintf(stdout, UI_NONE, "filter: %s\n", text);
+		free(text);
+		if (sel->unknown.n > 0) {
+			unknown = hostlist_fold(sel->unknown.hosts,
+			    sel->unknown.n);
+			ui_fprintf(stdout, UI_NONE, "no cached facts, they"
+			    " decide themselves: %s\n", unknown);
+			free(unknown);
+		}
+	}
 	free(args);
 	free(hosts);
 }
@@ -345,11 +360,14 @@ action_run(struct cmd_ctx *ctx, struct action_spec *spec)
 	const struct sink	*sink = sink_choose(ctx);
 	enum display_mode	 mode = spec->display;
 	const char		*args;
+	const struct filter	*f;
+	struct wire_writer	 filter_w;
 	char			*cause = NULL, *path = NULL, *caller = NULL;
 	size_t			 i, argslen;
 	int			 must_exist, code = EXIT_USAGE;
 
 	memset(&done, 0, sizeof done);
+	wire_writer_init(&filter_w);
 	if (ctx->display != NULL && action_display(ctx->display, &mode) != 0) {
 		log_warnx("--display must be ok, failed, all or none, not"
 		    " '%s'", ctx->display);
@@ -411,7 +429,7 @@ action_run(struct cmd_ctx *ctx, struct action_spec *spec)
 	if (action_confirm(ctx, spec, targets.n) != 0)
 		goto out;
 	if (ctx->dry_run) {
-		action_dry_run(r, spec);
+		action_dry_run(r, spec, &ctx->sel);
 		code = EXIT_ALL_OK;
 		goto out;
 	}
@@ -429,6 +447,11 @@ action_run(struct cmd_ctx *ctx, struct action_spec *spec)
 	args = wire_writer_data(&spec->args, &argslen);
 	req.args_raw = args;
 	req.args_len = argslen;
+	/* The filter travels: each agent checks it on its live facts. */
+	if ((f = selection_the_filter(&ctx->sel)) != NULL) {
+		filter_put(&filter_w, f);
+		req.filter_raw = wire_writer_data(&filter_w, &req.filter_len);
+	}
 	proto_request_pack(&r->request, &req);
 
 	done.spec = spec;
@@ -453,6 +476,7 @@ action_run(struct cmd_ctx *ctx, struct action_spec *spec)
 	audit_write(r, spec, ctx, code);
 out:
 	factcache_note_save(done.facts);
+	wire_writer_release(&filter_w);
 	run_free(r);
 	hostlist_release(&targets);
 	free(cause);

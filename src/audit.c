@@ -174,6 +174,7 @@ audit_write(struct run *r, const struct action_spec *spec,
 	size_t		 i, n[RESULT_NSTATUS] = { 0 };
 	char		*line, *path, *caller, when[64];
 	const char	*reason;
+	char		*filter_text;
 	struct tm	 tm;
 	time_t		 t = r->start.tv_sec;
 	enum result_status s;
@@ -230,6 +231,13 @@ audit_write(struct run *r, const struct action_spec *spec,
 	json_object_set_new(j, "duration_ms",
 	    json_integer(fanout_elapsed_ms(r)));
 	json_object_set_new(j, "exit_code", json_integer(code));
+	/* Where: the metadata filter, as -S text, when there was one. */
+	if (ctx->sel.filter != NULL) {
+		filter_text = filter_format(ctx->sel.filter);
+		json_object_set_new(j, "filter", json_string_bytes(filter_text,
+		    strlen(filter_text)));
+		free(filter_text);
+	}
 	reason = ctx->reason;
 	if (reason != NULL)
 		json_object_set_new(j, "reason", json_string_bytes(reason,

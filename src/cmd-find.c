@@ -10,7 +10,7 @@ static int
 cmd_find_exec(struct cmd_ctx *ctx, int argc, char **argv)
 {
 	struct hostlist	 l = HOSTLIST_INIT;
-	char		*cause = NULL;
+	char		*cause = NULL, *unknown;
 	size_t		 i, n;
 
 	(void)argv;
@@ -26,6 +26,15 @@ cmd_find_exec(struct cmd_ctx *ctx, int argc, char **argv)
 	}
 	for (i = 0; i < l.n; i++)
 		printf("%s\n", l.hosts[i]);
+	/* Kept because nothing is known of them: say so, apart. */
+	if (ctx->sel.unknown.n > 0) {
+		unknown = hostlist_fold(ctx->sel.unknown.hosts,
+		    ctx->sel.unknown.n);
+		log_warnx("%zu of these have no cached facts and may not match"
+		    " (muster facts --refresh): %s", ctx->sel.unknown.n,
+		    unknown);
+		free(unknown);
+	}
 	n = l.n;
 	hostlist_release(&l);
 	return (n == 0 ? EXIT_NO_MATCH : EXIT_ALL_OK);

@@ -844,6 +844,8 @@ struct selection {
 	unsigned long	 limit_seed;	/* --limit-seed S */
 	int		 have_limit_seed;
 	char		*rerun;		/* --rerun failed|unanswered */
+	/* Resolved: hosts kept whose facts are not known here. */
+	struct hostlist	 unknown;
 };
 void	 selection_init(struct selection *);
 void	 selection_release(struct selection *);
@@ -854,6 +856,8 @@ int	 selection_add(struct hostlist *, const char *, char **);
  * naming what is wrong and where ("expected ')' at column 17").
  */
 int	 selection_filter(struct selection *, int, const char *, char **);
+/* The selection's one filter tree (-I alternatives included), or NULL. */
+const struct filter *selection_the_filter(struct selection *);
 /* The selected hosts, in order; -1 with *cause on error. */
 int	 selection_resolve(struct selection *, const char *,
 	     struct hostlist *, char **);
