@@ -1,7 +1,7 @@
 /*
  * select.c: which hosts a command targets. -w names hosts (ranges, "-"
- * for stdin, "@file"), -x removes some, and without -w the inventory
- * supplies every host it lists.
+ * for stdin, "^file", "@group" of the inventory), -x removes some, and
+ * without -w the inventory supplies every host it lists.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -60,7 +60,48 @@ selection_read(FILE *fp, const char *what, char **cause)
 	return (strbuf_detach(&sb));
 }
 
-/* Add one -w or -x argument to a list. */
+/*
+ * A list with groups in it, "@web,db[1-2]": each comma-separated part (not
+ * within brackets) that is "@GROUP" is kept as it is, the others expanded.
+ */
+static int
+selection_add_groups(struct hostlist *l, const char *arg, char **cause)
+{
+	char	*copy, *part, *p;
+	int	 depth = 0, last = 0, rc = 0;
+
+	copy = xstrdup(arg);
+	for (part = p = copy; !last && rc == 0; p++) {
+		if (*p == '[')
+			depth++;
+		else if (*p == ']' && depth > 0)
+			depth--;
+		else if ((*p == ',' && depth == 0) || *p == '\0') {
+			last = (*p == '\0');
+			*p = '\0';
+			if (*part != '@')
+				rc = *part == '\0' ? 0 :
+				    hostlist_expand(l, part, cause);
+			else if (part[1] == '\0') {
+				*cause = xstrdup("'@' needs a group name"
+				    " (@GROUP), or ^FILE for names from a"
+				    " file");
+				rc = -1;
+			} else
+				hostlist_add(l, part);
+			part = p + 1;
+		}
+	}
+	free(copy);
+	return (rc);
+}
+
+/*
+ * Add one -w or -x argument to a list. "@GROUP" needs the inventory, which
+ * is known only once every option is read (-i may come later): it is kept
+ * as it is, a word no host name can be ('@' is not a name character), and
+ * selection_resolve() expands it.
+ */
 int
 selection_add(struct hostlist *l, const char *arg, char **cause)
 {
@@ -71,7 +112,7 @@ selection_add(struct hostlist *l, const char *arg, char **cause)
 	if (strcmp(arg, "-") == 0) {
 		if ((text = selection_read(stdin, "stdin", cause)) == NULL)
 			return (-1);
-	} else if (arg[0] == '@') {
+	} else if (arg[0] == '^') {
 		if ((fp = fopen(arg + 1, "r")) == NULL) {
 			xasprintf(cause, "%s: %s", arg + 1, strerror(errno));
 			return (-1);
@@ -80,7 +121,9 @@ selection_add(struct hostlist *l, const char *arg, char **cause)
 		fclose(fp);
 		if (text == NULL)
 			return (-1);
-	} else
+	} else if (strchr(arg, '@') != NULL)
+		return (selection_add_groups(l, arg, cause));
+	else
 		text = xstrdup(arg);
 	rc = hostlist_expand(l, text, &c2);
 	if (rc != 0) {
@@ -126,36 +169,158 @@ selection_inventory_path(struct selection *sel, const char *configured)
 	return (NULL);
 }
 
+/*
+ * Load the inventory once: 0 with *inv set, 1 if there is none, -1 with
+ * *cause. The file read is kept in sel->inventory_used.
+ */
+static int
+selection_inventory(struct selection *sel, const char *configured,
+    struct inventory **inv, char **cause)
+{
+	char	*path;
+
+	if (*inv != NULL)
+		return (0);
+	if ((path = selection_inventory_path(sel, configured)) == NULL)
+		return (1);
+	if ((*inv = inventory_load(path, cause)) == NULL) {
+		free(path);
+		return (-1);
+	}
+	free(sel->inventory_used);
+	sel->inventory_used = path;
+	return (0);
+}
+
+/* Is the host in the group (a [GROUP] header or a group= fact)? */
+static int
+selection_in_group(const struct inventory_host *h, const char *group)
+{
+	size_t	i;
+
+	for (i = 0; i < h->nfacts; i++) {
+		if (strcmp(h->facts[i].key, "group") == 0 &&
+		    strcmp(h->facts[i].value, group) == 0)
+			return (1);
+	}
+	return (0);
+}
+
+/* The groups the inventory knows, sorted, ", " between them. */
+static char *
+selection_groups(const struct inventory *inv)
+{
+	struct hostlist	 groups = HOSTLIST_INIT;
+	struct strbuf	 sb = STRBUF_INIT;
+	size_t		 i, j;
+
+	for (i = 0; i < inv->nhosts; i++) {
+		for (j = 0; j < inv->hosts[i].nfacts; j++) {
+			if (strcmp(inv->hosts[i].facts[j].key, "group") == 0)
+				hostlist_add(&groups,
+				    inv->hosts[i].facts[j].value);
+		}
+	}
+	hostlist_uniq(&groups);
+	hostlist_sort(&groups);
+	for (i = 0; i < groups.n; i++)
+		strbuf_addf(&sb, "%s%s", i == 0 ? "" : ", ", groups.hosts[i]);
+	hostlist_release(&groups);
+	if (sb.len == 0)
+		strbuf_addstr(&sb, "none");
+	return (strbuf_detach(&sb));
+}
+
+/*
+ * Append the hosts of a -w or -x list (opt) to out, expanding each
+ * "@GROUP" from the inventory.
+ */
+static int
+selection_expand(struct selection *sel, const char *configured,
+    const char *opt, const struct hostlist *in, struct hostlist *out,
+    struct inventory **inv, char **cause)
+{
+	const char	*word;
+	char		*groups;
+	size_t		 i, j, before;
+	int		 rc, file;
+
+	for (i = 0; i < in->n; i++) {
+		if (in->hosts[i][0] != '@') {
+			hostlist_add(out, in->hosts[i]);
+			continue;
+		}
+		word = in->hosts[i] + 1;
+		if ((rc = selection_inventory(sel, configured, inv,
+		    cause)) == -1)
+			return (-1);
+		before = out->n;
+		if (rc == 0) {
+			for (j = 0; j < (*inv)->nhosts; j++) {
+				if (selection_in_group(&(*inv)->hosts[j],
+				    word))
+					hostlist_add(out,
+					    (*inv)->hosts[j].name);
+			}
+		}
+		if (out->n > before)
+			continue;
+		/* What @FILE meant before it became ^FILE. */
+		file = strchr(word, '/') != NULL || access(word, F_OK) == 0;
+		if (file)
+			xasprintf(cause, "%s @%s: %s @FILE is now %s ^FILE",
+			    opt, word, opt, opt);
+		else if (rc == 1)
+			xasprintf(cause, "%s @%s: no inventory to find group"
+			    " '%s' in (give -i FILE or $MUSTER_INVENTORY)",
+			    opt, word, word);
+		else {
+			groups = selection_groups(*inv);
+			xasprintf(cause, "%s @%s: no group '%s' in %s (groups:"
+			    " %s)", opt, word, word, sel->inventory_used,
+			    groups);
+			free(groups);
+		}
+		return (-1);
+	}
+	return (0);
+}
+
 /* The selected hosts. */
 int
 selection_resolve(struct selection *sel, const char *configured,
     struct hostlist *out, char **cause)
 {
 	struct inventory	*inv = NULL;
-	char			*path;
+	struct hostlist		 exclude = HOSTLIST_INIT;
 	size_t			 i;
+	int			 rc = -1;
 
+	if (selection_expand(sel, configured, "-x", &sel->exclude, &exclude,
+	    &inv, cause) != 0)
+		goto out;
 	if (sel->have_w) {
-		for (i = 0; i < sel->include.n; i++)
-			hostlist_add(out, sel->include.hosts[i]);
+		if (selection_expand(sel, configured, "-w", &sel->include,
+		    out, &inv, cause) != 0)
+			goto out;
 	} else {
-		path = selection_inventory_path(sel, configured);
-		if (path == NULL) {
+		switch (selection_inventory(sel, configured, &inv, cause)) {
+		case -1:
+			goto out;
+		case 1:
 			*cause = xstrdup("no hosts selected: give -w LIST, or"
 			    " an inventory with -i FILE or $MUSTER_INVENTORY");
-			return (-1);
+			goto out;
 		}
-		if ((inv = inventory_load(path, cause)) == NULL) {
-			free(path);
-			return (-1);
-		}
-		free(sel->inventory_used);
-		sel->inventory_used = path;
 		for (i = 0; i < inv->nhosts; i++)
 			hostlist_add(out, inv->hosts[i].name);
-		inventory_free(inv);
 	}
 	hostlist_uniq(out);
-	hostlist_remove(out, &sel->exclude);
-	return (0);
+	hostlist_remove(out, &exclude);
+
+	rc = 0;
+out:
+	inventory_free(inv);
+	hostlist_release(&exclude);
+	return (rc);
 }
