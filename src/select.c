@@ -1,9 +1,12 @@
 /*
  * select.c: which hosts a command targets. -w names hosts (ranges, "-"
  * for stdin, "^file", "@group" of the inventory), -x removes some, and
- * without -w the inventory supplies every host it lists.
+ * without -w the inventory supplies every host it lists. --rerun takes the
+ * hosts from the previous run's record instead, and --limit keeps a
+ * random subset of whatever was chosen, last.
  */
 #include <errno.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -286,6 +289,71 @@ selection_expand(struct selection *sel, const char *configured,
 	return (0);
 }
 
+/* splitmix64: a small, good generator for a seeded shuffle. */
+static uint64_t
+selection_splitmix(uint64_t *state)
+{
+	uint64_t	z;
+
+	z = (*state += 0x9e3779b97f4a7c15ULL);
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+	return (z ^ (z >> 31));
+}
+
+/*
+ * --limit N|N%: keep N hosts chosen at random, in their order. The same
+ * seed over the same list keeps the same hosts; without --limit-seed the
+ * seed is random, and -v tells it and the hosts kept.
+ */
+static void
+selection_limit(struct selection *sel, struct hostlist *l)
+{
+	unsigned long	 seed;
+	uint64_t	 state;
+	size_t		*idx, n, i, j, t;
+	char		*keep, *folded;
+
+	if (schedule_count(sel->limit, l->n, &n) != 0 || n >= l->n)
+		return;
+	if (sel->have_limit_seed)
+		seed = sel->limit_seed;
+	else {
+		if (getentropy(&seed, sizeof seed) != 0)
+			seed = (unsigned long)time(NULL) ^
+			    (unsigned long)getpid();
+		/* One --limit-seed takes, so -v's can be given again. */
+		seed = 1 + seed % 1000000;
+	}
+	state = seed;
+	idx = xcalloc(l->n, sizeof *idx);
+	for (i = 0; i < l->n; i++)
+		idx[i] = i;
+	/* Fisher-Yates; the first n of the shuffle are kept. */
+	for (i = l->n - 1; i > 0; i--) {
+		j = (size_t)(selection_splitmix(&state) % (i + 1));
+		t = idx[i];
+		idx[i] = idx[j];
+		idx[j] = t;
+	}
+	keep = xcalloc(l->n, 1);
+	for (i = 0; i < n; i++)
+		keep[idx[i]] = 1;
+	for (i = j = 0; i < l->n; i++) {
+		if (keep[i])
+			l->hosts[j++] = l->hosts[i];
+		else
+			free(l->hosts[i]);
+	}
+	l->n = j;
+	free(keep);
+	free(idx);
+	folded = hostlist_fold(l->hosts, l->n);
+	log_debug("--limit %s --limit-seed %lu: %zu hosts: %s", sel->limit,
+	    seed, l->n, folded);
+	free(folded);
+}
+
 /* The selected hosts. */
 int
 selection_resolve(struct selection *sel, const char *configured,
@@ -299,7 +367,15 @@ selection_resolve(struct selection *sel, const char *configured,
 	if (selection_expand(sel, configured, "-x", &sel->exclude, &exclude,
 	    &inv, cause) != 0)
 		goto out;
-	if (sel->have_w) {
+	if (sel->rerun != NULL) {
+		/* The previous run's hosts replace -w and the inventory. */
+		if (runrecord_hosts(sel->rerun, out, cause) != 0)
+			goto out;
+		if (out->n == 0)
+			log_warnx("no host %s in the previous run",
+			    strcmp(sel->rerun, "failed") == 0 ? "failed" :
+			    "went unanswered");
+	} else if (sel->have_w) {
 		if (selection_expand(sel, configured, "-w", &sel->include,
 		    out, &inv, cause) != 0)
 			goto out;
@@ -318,6 +394,14 @@ selection_resolve(struct selection *sel, const char *configured,
 	hostlist_uniq(out);
 	hostlist_remove(out, &exclude);
 
+	/*
+	 * The metadata filter step goes here, after the list is built and
+	 * before --limit (selection_apply_filter()).
+	 */
+
+	/* Last: a subset of what every other rule chose. */
+	if (sel->limit != NULL)
+		selection_limit(sel, out);
 	rc = 0;
 out:
 	inventory_free(inv);

@@ -61,4 +61,96 @@ test_expect_success '-w ^FILE reads names; -w @FILE says it is now ^FILE' '
 	test_grep "^muster: -w: nolist: No such file" err
 '
 
+test_expect_success '--limit: the same seed keeps the same hosts, another seed others' '
+	"$MUSTER" -i "$inv" --limit 5 --limit-seed 1 find >a &&
+	"$MUSTER" -i "$inv" --limit 5 --limit-seed 1 find >b &&
+	"$MUSTER" -i "$inv" --limit-seed 2 --limit 5 find >c &&
+	test $(wc -l <a) -eq 5 && test_cmp a b &&
+	! cmp -s a c &&
+	"$MUSTER" -i "$inv" find >all &&
+	grep -x -F -f a all >inorder && test_cmp a inorder
+'
+
+test_expect_success '--limit N%: rounded up, at least one host; no more than there are' '
+	"$MUSTER" -w "$(fleet_range 1 12)" --limit 10% find >out &&
+	test $(wc -l <out) -eq 2 &&
+	"$MUSTER" -w "$(fleet_range 1 3)" --limit 1% find >out &&
+	test $(wc -l <out) -eq 1 &&
+	"$MUSTER" -w "$(fleet_range 1 3)" --limit 9 find >out &&
+	test $(wc -l <out) -eq 3
+'
+
+test_expect_success '--limit without a seed: a random one, told at -v, that gives the same hosts' '
+	"$MUSTER" -v -i "$inv" --limit 4 find >a 2>err &&
+	seed=$(sed -n "s/.*--limit 4 --limit-seed \([0-9]*\): 4 hosts: .*/\1/p" err) &&
+	test -n "$seed" &&
+	"$MUSTER" -i "$inv" --limit 4 --limit-seed "$seed" find >b &&
+	test_cmp a b
+'
+
+test_expect_success '--limit applies after -x and to a group' '
+	"$MUSTER" -i "$inv" -w @db -x node0004 --limit 2 --limit-seed 3 find >out &&
+	test $(wc -l <out) -eq 2 && ! grep -x node0004 out &&
+	group db >db && grep -x -F -f out db >inboth && test_cmp out inboth
+'
+
+test_expect_success '--rerun without a record: one line naming the file, exit 64' '
+	test_expect_code 64 "$MUSTER" --rerun failed find 2>err &&
+	test_grep "^muster: no previous run recorded ($state/last-run)$" err &&
+	test $(wc -l <err) -eq 1
+'
+
+test_expect_success 'a run records its hosts and their status (0700 directory, 0600 file)' '
+	test_expect_code 3 "$MUSTER" --ssh-config down.conf -w "down1,$(fleet_range 1 3)" \
+	    ping >out &&
+	test -f "$state/last-run" &&
+	test "$(stat -c %a "$state/last-run")" = 600 &&
+	test "$(stat -c %a "$state")" = 700 &&
+	jq -e ".command == \"rpcutil.ping\" and (.time | test(\"^20[0-9-]+T[0-9:]+Z$\"))" \
+	    "$state/last-run" &&
+	jq -r ".hosts[] | \"\(.host) \(.status)\"" "$state/last-run" | sort >got &&
+	printf "down1 unreachable\nnode0001 ok\nnode0002 ok\nnode0003 ok\n" >expect &&
+	test_cmp expect got &&
+	ls -a "$state" >files && ! grep "last-run\." files
+'
+
+test_expect_success '--rerun failed and unanswered: the unreachable host, not the others' '
+	"$MUSTER" --rerun failed find >out &&
+	echo down1 >expect && test_cmp expect out &&
+	"$MUSTER" --rerun unanswered -w node0001 find >out &&
+	test_cmp expect out &&
+	test_expect_code 1 "$MUSTER" --rerun failed -x down1 find >out
+'
+
+test_expect_success '--rerun failed after a failed reply; unanswered finds none (exit 1)' '
+	test_expect_code 2 fleet_muster -w "$(fleet_range 1 2)" -x node0002 shell false >out &&
+	"$MUSTER" --rerun failed find >out &&
+	echo node0001 >expect && test_cmp expect out &&
+	test_expect_code 1 fleet_muster --rerun unanswered ping >out 2>err &&
+	test_grep "^muster: no host went unanswered in the previous run$" err &&
+	test_grep "no host matched" err &&
+	fleet_muster --rerun failed --json shell true >out.json &&
+	jq -e "[.results[].host] == [\"node0001\"]" out.json &&
+	test_expect_code 1 fleet_muster --rerun failed ping 2>err &&
+	test_grep "^muster: no host failed in the previous run$" err
+'
+
+test_expect_success 'a corrupt record is one line naming the file, exit 64' '
+	printf "{\"hosts\": [" >"$state/last-run" &&
+	test_expect_code 64 "$MUSTER" --rerun failed find 2>err &&
+	test_grep "^muster: $state/last-run: corrupt run record" err &&
+	test $(wc -l <err) -eq 1 &&
+	printf "{\"hosts\": [{\"host\": \"a\", \"status\": \"weird\"}]}" >"$state/last-run" &&
+	test_expect_code 64 "$MUSTER" --rerun failed find 2>err &&
+	test_grep "corrupt run record (an unknown status" err &&
+	rm "$state/last-run"
+'
+
+test_expect_success '$XDG_STATE_HOME holds the record when set' '
+	XDG_STATE_HOME=$TRASH/xdg fleet_muster -w node0001 ping >out &&
+	test -f "$TRASH/xdg/muster/last-run" &&
+	test ! -f "$state/last-run" &&
+	test_expect_code 1 env XDG_STATE_HOME=$TRASH/xdg "$MUSTER" --rerun failed find
+'
+
 test_done
