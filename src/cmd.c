@@ -19,6 +19,7 @@ const struct cmd_entry *cmd_table[] = {
 	&cmd_nrpe_entry,
 	&cmd_session_entry,
 	&cmd_find_entry,
+	&cmd_ssh_entry,
 	&cmd_agents_entry,
 	&cmd_doc_entry,
 	&cmd_help_entry,

@@ -153,4 +153,60 @@ test_expect_success '$XDG_STATE_HOME holds the record when set' '
 	test_expect_code 1 env XDG_STATE_HOME=$TRASH/xdg "$MUSTER" --rerun failed find
 '
 
+# A fake ssh that prints its arguments, one a line.
+mkdir -p bin &&
+printf "#!/bin/sh\nfor a; do printf \"%%s\\\\n\" \"\$a\"; done\n" >bin/ssh &&
+chmod +x bin/ssh
+
+test_expect_success 'muster ssh: one host runs ssh with muster'\''s ssh_config and the words after --' '
+	PATH=$TRASH/bin:$PATH "$MUSTER" --ssh-config down.conf ssh -w node0002 -- uname -a >out &&
+	printf "%s\n" -F down.conf -- node0002 uname -a >expect &&
+	test_cmp expect out &&
+	PATH=$TRASH/bin:$PATH "$MUSTER" -i "$inv" ssh -w @db -x "$(fleet_range 5 100)" >out &&
+	printf "%s\n" -- node0004 >expect &&
+	test_cmp expect out
+'
+
+test_expect_success 'muster ssh passes muster'\''s own ssh_config, not ~/.ssh/config' '
+	mkdir -p "$HOME/.config/muster" &&
+	cp down.conf "$HOME/.config/muster/ssh_config" &&
+	PATH=$TRASH/bin:$PATH "$MUSTER" ssh -w node0001 >out &&
+	printf "%s\n" -F "$HOME/.config/muster/ssh_config" -- node0001 >expect &&
+	test_cmp expect out &&
+	rm -r "$HOME/.config/muster"
+'
+
+test_expect_success 'muster ssh: several hosts and no terminal: one line listing them, exit 64' '
+	PATH=$TRASH/bin:$PATH test_expect_code 64 "$MUSTER" ssh -w "$(fleet_range 1 3)" \
+	    </dev/null >out 2>err &&
+	test_must_be_empty out &&
+	test_grep "^muster: 3 hosts match: node\[0001-0003\]; narrow the selection$" err &&
+	test $(wc -l <err) -eq 1
+'
+
+test_expect_success 'muster ssh: several hosts on a terminal: a numbered menu' '
+	if ! command -v script >/dev/null 2>&1; then
+		echo "# no script(1) to give muster a terminal; skipped" && exit 0
+	fi &&
+	(printf "2\n"; sleep 3) | PATH=$TRASH/bin:$PATH script -qec \
+	    "\"$MUSTER\" ssh -w $(fleet_range 1 3) -- uptime" /dev/null >out &&
+	tr -d "\r" <out >menu &&
+	test_grep "^   2) node0002$" menu &&
+	# The answer was typed ahead, so the prompt line goes on with ssh.
+	test_grep "^host number (1-3): --$" menu &&
+	sed "1,/^host number/d" menu >args &&
+	printf "%s\n" node0002 uptime >expect && test_cmp expect args &&
+	rc=0 && { (printf "9\n"; sleep 3) | script -qec \
+	    "\"$MUSTER\" ssh -w $(fleet_range 1 3)" /dev/null >out || rc=$?; } &&
+	test "$rc" -eq 64 && tr -d "\r" <out >menu &&
+	test_grep "muster: no host chosen$" menu
+'
+
+test_expect_success 'muster ssh: no host, exit 1' '
+	PATH=$TRASH/bin:$PATH test_expect_code 1 "$MUSTER" -i "$inv" ssh -w @db -x @db \
+	    >out 2>err &&
+	test_must_be_empty out &&
+	test_grep "no host matched" err
+'
+
 test_done
