@@ -34,6 +34,8 @@ selection_release(struct selection *sel)
 	hostlist_release(&sel->exclude);
 	free(sel->inventory);
 	free(sel->inventory_used);
+	free(sel->limit);
+	free(sel->rerun);
 }
 
 /*
