@@ -8,12 +8,14 @@
  * The language (-S):
  *	expr	:= or
  *	or	:= and { "or" and }
- *	and	:= not { ["and"] not }	(juxtaposition is "and", as -W)
- *	not	:= "not" not | "!" not | "(" expr ")" | term
+ *	and	:= not { ["and" | "&&"] not }	(juxtaposition is "and")
+ *	not	:= ("not" | "!") not | "(" expr ")" | term
+ * with "||" for "or"; keywords in any case.
  *	term	:= KEY OP VALUE		a fact comparison
  *		 | KEY "=~" VALUE	a regular expression (PCRE2)
  *		 | KEY "=/" RE "/"	the same
  *		 | WORD | "/" RE "/"	a class, or a class matching RE
+ *		 | "agent(" NAME ")"	an agent the host offers (as -A)
  * OP is one of = == != < > <= >=. Words may be quoted with "..." or
  * '...'. Comparison: numerically when both sides are numbers, in dpkg's
  * version order when both look like versions, as booleans when the fact
@@ -30,9 +32,13 @@
 #include "facts.h"
 #include "wire.h"
 
-/* The longest expression accepted, and the deepest nesting. */
+/*
+ * The longest expression accepted, and the deepest nesting (of the tree
+ * as it travels, inside a request that is itself nested: within
+ * WIRE_MAX_DEPTH).
+ */
 #define FILTER_EXPR_MAX		4096
-#define FILTER_DEPTH_MAX	32
+#define FILTER_DEPTH_MAX	24
 
 enum filter_op {
 	FILTER_EQ,		/* = and == */
@@ -62,6 +68,7 @@ struct filter {
 	char			*value;		/* FACT CLASS AGENT */
 	int			 regex;		/* value is a regex */
 	void			*re;		/* compiled (pcre2_code) */
+	void			*md;		/* its pcre2_match_data */
 };
 
 /* What a filter says of a host. */
@@ -100,6 +107,11 @@ enum filter_result filter_eval(const struct filter *, const struct factset *);
 
 /* The tree as msgpack, for the request's "filter". */
 void		 filter_put(struct wire_writer *, const struct filter *);
+/*
+ * Is the tree shallow enough for a request (filter_parse checks; a caller
+ * that combines trees checks again)? -1 with *cause.
+ */
+int		 filter_check_depth(const struct filter *, char **);
 /* The tree from a request; NULL with *cause (allocated). */
 struct filter	*filter_from_wire(const msgpack_object *, char **);
 /* The tree as one expression in the -S language (new string). */
