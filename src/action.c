@@ -474,6 +474,8 @@ action_run(struct cmd_ctx *ctx, struct action_spec *spec)
 	if (ui_output_error() != 0)
 		code = EXIT_IOERR;
 	audit_write(r, spec, ctx, code);
+	/* Each host's outcome, for --rerun. */
+	runrecord_write(r, spec);
 out:
 	factcache_note_save(done.facts);
 	wire_writer_release(&filter_w);

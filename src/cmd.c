@@ -21,6 +21,7 @@ const struct cmd_entry *cmd_table[] = {
 	&cmd_find_entry,
 	&cmd_facts_entry,
 	&cmd_inventory_entry,
+	&cmd_ssh_entry,
 	&cmd_agents_entry,
 	&cmd_doc_entry,
 	&cmd_help_entry,
@@ -34,7 +35,8 @@ const struct cmd_entry *cmd_table[] = {
  */
 const struct cmd_option cmd_options[] = {
 	{ .id = 'w', .value = "LIST", .group = CMD_SELECTION,
-	  .help = "hosts: web[01-20],db1; - reads stdin; @FILE" },
+	  .help = "hosts: web[01-20],db1; @GROUP of the inventory;\n"
+	  "^FILE names from a file; - reads stdin" },
 	{ .id = 'x', .value = "LIST", .group = CMD_SELECTION,
 	  .help = "exclude hosts" },
 	{ .id = 'i', .name = "inventory", .value = "FILE",

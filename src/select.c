@@ -1,9 +1,12 @@
 /*
  * select.c: which hosts a command targets. -w names hosts (ranges, "-"
- * for stdin, "@file"), -x removes some, and without -w the inventory
- * supplies every host it lists.
+ * for stdin, "^file", "@group" of the inventory), -x removes some, and
+ * without -w the inventory supplies every host it lists. --rerun takes the
+ * hosts from the previous run's record instead, and --limit keeps a
+ * random subset of whatever was chosen, last.
  */
 #include <errno.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -65,7 +68,48 @@ selection_read(FILE *fp, const char *what, char **cause)
 	return (strbuf_detach(&sb));
 }
 
-/* Add one -w or -x argument to a list. */
+/*
+ * A list with groups in it, "@web,db[1-2]": each comma-separated part (not
+ * within brackets) that is "@GROUP" is kept as it is, the others expanded.
+ */
+static int
+selection_add_groups(struct hostlist *l, const char *arg, char **cause)
+{
+	char	*copy, *part, *p;
+	int	 depth = 0, last = 0, rc = 0;
+
+	copy = xstrdup(arg);
+	for (part = p = copy; !last && rc == 0; p++) {
+		if (*p == '[')
+			depth++;
+		else if (*p == ']' && depth > 0)
+			depth--;
+		else if ((*p == ',' && depth == 0) || *p == '\0') {
+			last = (*p == '\0');
+			*p = '\0';
+			if (*part != '@')
+				rc = *part == '\0' ? 0 :
+				    hostlist_expand(l, part, cause);
+			else if (part[1] == '\0') {
+				*cause = xstrdup("'@' needs a group name"
+				    " (@GROUP), or ^FILE for names from a"
+				    " file");
+				rc = -1;
+			} else
+				hostlist_add(l, part);
+			part = p + 1;
+		}
+	}
+	free(copy);
+	return (rc);
+}
+
+/*
+ * Add one -w or -x argument to a list. "@GROUP" needs the inventory, which
+ * is known only once every option is read (-i may come later): it is kept
+ * as it is, a word no host name can be ('@' is not a name character), and
+ * selection_resolve() expands it.
+ */
 int
 selection_add(struct hostlist *l, const char *arg, char **cause)
 {
@@ -76,7 +120,7 @@ selection_add(struct hostlist *l, const char *arg, char **cause)
 	if (strcmp(arg, "-") == 0) {
 		if ((text = selection_read(stdin, "stdin", cause)) == NULL)
 			return (-1);
-	} else if (arg[0] == '@') {
+	} else if (arg[0] == '^') {
 		if ((fp = fopen(arg + 1, "r")) == NULL) {
 			xasprintf(cause, "%s: %s", arg + 1, strerror(errno));
 			return (-1);
@@ -85,7 +129,9 @@ selection_add(struct hostlist *l, const char *arg, char **cause)
 		fclose(fp);
 		if (text == NULL)
 			return (-1);
-	} else
+	} else if (strchr(arg, '@') != NULL)
+		return (selection_add_groups(l, arg, cause));
+	else
 		text = xstrdup(arg);
 	rc = hostlist_expand(l, text, &c2);
 	if (rc != 0) {
@@ -252,21 +298,186 @@ selection_apply_filter(struct selection *sel, const struct inventory *inv,
 	return (0);
 }
 
-/* The inventory for static facts, if there is one; NULL otherwise. */
-static struct inventory *
-selection_static_inventory(struct selection *sel, const char *configured)
+/*
+ * Load the inventory once: 0 with *inv set, 1 if there is none, -1 with
+ * *cause. The file read is kept in sel->inventory_used.
+ */
+static int
+selection_inventory(struct selection *sel, const char *configured,
+    struct inventory **inv, char **cause)
 {
-	struct inventory	*inv;
-	char			*path, *cause = NULL;
+	char	*path;
 
+	if (*inv != NULL)
+		return (0);
 	if ((path = selection_inventory_path(sel, configured)) == NULL)
-		return (NULL);
-	if ((inv = inventory_load(path, &cause)) == NULL) {
-		log_warnx("%s; its static facts are not used", cause);
-		free(cause);
+		return (1);
+	if ((*inv = inventory_load(path, cause)) == NULL) {
+		free(path);
+		return (-1);
 	}
-	free(path);
-	return (inv);
+	free(sel->inventory_used);
+	sel->inventory_used = path;
+	return (0);
+}
+
+/* Is the host in the group (a [GROUP] header or a group= fact)? */
+static int
+selection_in_group(const struct inventory_host *h, const char *group)
+{
+	size_t	i;
+
+	for (i = 0; i < h->nfacts; i++) {
+		if (strcmp(h->facts[i].key, "group") == 0 &&
+		    strcmp(h->facts[i].value, group) == 0)
+			return (1);
+	}
+	return (0);
+}
+
+/* The groups the inventory knows, sorted, ", " between them. */
+static char *
+selection_groups(const struct inventory *inv)
+{
+	struct hostlist	 groups = HOSTLIST_INIT;
+	struct strbuf	 sb = STRBUF_INIT;
+	size_t		 i, j;
+
+	for (i = 0; i < inv->nhosts; i++) {
+		for (j = 0; j < inv->hosts[i].nfacts; j++) {
+			if (strcmp(inv->hosts[i].facts[j].key, "group") == 0)
+				hostlist_add(&groups,
+				    inv->hosts[i].facts[j].value);
+		}
+	}
+	hostlist_uniq(&groups);
+	hostlist_sort(&groups);
+	for (i = 0; i < groups.n; i++)
+		strbuf_addf(&sb, "%s%s", i == 0 ? "" : ", ", groups.hosts[i]);
+	hostlist_release(&groups);
+	if (sb.len == 0)
+		strbuf_addstr(&sb, "none");
+	return (strbuf_detach(&sb));
+}
+
+/*
+ * Append the hosts of a -w or -x list (opt) to out, expanding each
+ * "@GROUP" from the inventory.
+ */
+static int
+selection_expand(struct selection *sel, const char *configured,
+    const char *opt, const struct hostlist *in, struct hostlist *out,
+    struct inventory **inv, char **cause)
+{
+	const char	*word;
+	char		*groups;
+	size_t		 i, j, before;
+	int		 rc, file;
+
+	for (i = 0; i < in->n; i++) {
+		if (in->hosts[i][0] != '@') {
+			hostlist_add(out, in->hosts[i]);
+			continue;
+		}
+		word = in->hosts[i] + 1;
+		if ((rc = selection_inventory(sel, configured, inv,
+		    cause)) == -1)
+			return (-1);
+		before = out->n;
+		if (rc == 0) {
+			for (j = 0; j < (*inv)->nhosts; j++) {
+				if (selection_in_group(&(*inv)->hosts[j],
+				    word))
+					hostlist_add(out,
+					    (*inv)->hosts[j].name);
+			}
+		}
+		if (out->n > before)
+			continue;
+		/* What @FILE meant before it became ^FILE. */
+		file = strchr(word, '/') != NULL || access(word, F_OK) == 0;
+		if (file)
+			xasprintf(cause, "%s @%s: %s @FILE is now %s ^FILE",
+			    opt, word, opt, opt);
+		else if (rc == 1)
+			xasprintf(cause, "%s @%s: no inventory to find group"
+			    " '%s' in (give -i FILE or $MUSTER_INVENTORY)",
+			    opt, word, word);
+		else {
+			groups = selection_groups(*inv);
+			xasprintf(cause, "%s @%s: no group '%s' in %s (groups:"
+			    " %s)", opt, word, word, sel->inventory_used,
+			    groups);
+			free(groups);
+		}
+		return (-1);
+	}
+	return (0);
+}
+
+/* splitmix64: a small, good generator for a seeded shuffle. */
+static uint64_t
+selection_splitmix(uint64_t *state)
+{
+	uint64_t	z;
+
+	z = (*state += 0x9e3779b97f4a7c15ULL);
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+	return (z ^ (z >> 31));
+}
+
+/*
+ * --limit N|N%: keep N hosts chosen at random, in their order. The same
+ * seed over the same list keeps the same hosts; without --limit-seed the
+ * seed is random, and -v tells it and the hosts kept.
+ */
+static void
+selection_limit(struct selection *sel, struct hostlist *l)
+{
+	unsigned long	 seed;
+	uint64_t	 state;
+	size_t		*idx, n, i, j, t;
+	char		*keep, *folded;
+
+	if (schedule_count(sel->limit, l->n, &n) != 0 || n >= l->n)
+		return;
+	if (sel->have_limit_seed)
+		seed = sel->limit_seed;
+	else {
+		if (getentropy(&seed, sizeof seed) != 0)
+			seed = (unsigned long)time(NULL) ^
+			    (unsigned long)getpid();
+		/* One --limit-seed takes, so -v's can be given again. */
+		seed = 1 + seed % 1000000;
+	}
+	state = seed;
+	idx = xcalloc(l->n, sizeof *idx);
+	for (i = 0; i < l->n; i++)
+		idx[i] = i;
+	/* Fisher-Yates; the first n of the shuffle are kept. */
+	for (i = l->n - 1; i > 0; i--) {
+		j = (size_t)(selection_splitmix(&state) % (i + 1));
+		t = idx[i];
+		idx[i] = idx[j];
+		idx[j] = t;
+	}
+	keep = xcalloc(l->n, 1);
+	for (i = 0; i < n; i++)
+		keep[idx[i]] = 1;
+	for (i = j = 0; i < l->n; i++) {
+		if (keep[i])
+			l->hosts[j++] = l->hosts[i];
+		else
+			free(l->hosts[i]);
+	}
+	l->n = j;
+	free(keep);
+	free(idx);
+	folded = hostlist_fold(l->hosts, l->n);
+	log_debug("--limit %s --limit-seed %lu: %zu hosts: %s", sel->limit,
+	    seed, l->n, folded);
+	free(folded);
 }
 
 /* The selected hosts. */
@@ -275,39 +486,53 @@ selection_resolve(struct selection *sel, const char *configured,
     struct hostlist *out, char **cause)
 {
 	struct inventory	*inv = NULL;
-	char			*path;
+	struct hostlist		 exclude = HOSTLIST_INIT;
 	size_t			 i;
+	int			 rc = -1;
 
-	if (sel->have_w) {
-		for (i = 0; i < sel->include.n; i++)
-			hostlist_add(out, sel->include.hosts[i]);
+	if (selection_expand(sel, configured, "-x", &sel->exclude, &exclude,
+	    &inv, cause) != 0)
+		goto out;
+	if (sel->rerun != NULL) {
+		/* The previous run's hosts replace -w and the inventory. */
+		if (runrecord_hosts(sel->rerun, out, cause) != 0)
+			goto out;
+		if (out->n == 0)
+			log_warnx("no host %s in the previous run",
+			    strcmp(sel->rerun, "failed") == 0 ? "failed" :
+			    "went unanswered");
+	} else if (sel->have_w) {
+		if (selection_expand(sel, configured, "-w", &sel->include,
+		    out, &inv, cause) != 0)
+			goto out;
 	} else {
-		path = selection_inventory_path(sel, configured);
-		if (path == NULL) {
+		switch (selection_inventory(sel, configured, &inv, cause)) {
+		case -1:
+			goto out;
+		case 1:
 			*cause = xstrdup("no hosts selected: give -w LIST, or"
 			    " an inventory with -i FILE or $MUSTER_INVENTORY");
-			return (-1);
+			goto out;
 		}
-		if ((inv = inventory_load(path, cause)) == NULL) {
-			free(path);
-			return (-1);
-		}
-		free(sel->inventory_used);
-		sel->inventory_used = path;
 		for (i = 0; i < inv->nhosts; i++)
 			hostlist_add(out, inv->hosts[i].name);
 	}
 	hostlist_uniq(out);
-	hostlist_remove(out, &sel->exclude);
+	hostlist_remove(out, &exclude);
+
 	/* The metadata filters, on what is known here. */
 	if (selection_the_filter(sel) != NULL) {
-		if (inv == NULL)
-			inv = selection_static_inventory(sel, configured);
-		if (selection_apply_filter(sel, inv, out, cause) != 0) {
-			inventory_free(inv);
-			return (-1);
-		}
+		if (selection_inventory(sel, configured, &inv, cause) == -1 ||
+		    selection_apply_filter(sel, inv, out, cause) != 0)
+			goto out;
 	}
+
+	/* Last: a subset of what every other rule chose. */
+	if (sel->limit != NULL)
+		selection_limit(sel, out);
+	rc = 0;
+out:
 	inventory_free(inv);
-	return (0);
+	hostlist_release(&exclude);
+	return (rc);
 }

@@ -127,10 +127,10 @@ test_expect_success 'find lists the selection and contacts nothing' '
 	test_cmp expect out
 '
 
-test_expect_success 'find reads -w - and -w @file' '
+test_expect_success 'find reads -w - and -w ^file' '
 	printf "a1\na2 # comment\n\na3\n" | "$MUSTER" -w - find >out &&
 	printf "a1\na2\na3\n" >expect && test_cmp expect out &&
-	printf "b[1-2]\n" >hosts && "$MUSTER" -w @hosts find >out &&
+	printf "b[1-2]\n" >hosts && "$MUSTER" -w ^hosts find >out &&
 	printf "b1\nb2\n" >expect && test_cmp expect out
 '
 

@@ -50,8 +50,8 @@ test_expect_success 'an unknown command name is neutralised' '
 	test_grep "unknown command .cmdx" err
 '
 
-test_expect_success 'file names in messages are neutralised (-w @, -i, --ssh-config)' '
-	test_expect_code 64 "$MUSTER" -w "@no$c1" ping 2>err &&
+test_expect_success 'file names in messages are neutralised (-w ^, -i, --ssh-config)' '
+	test_expect_code 64 "$MUSTER" -w "^no$c1" ping 2>err &&
 	no_controls err && test_grep "nox?\[31m" err &&
 	test_expect_code 64 "$MUSTER" -i "no$c1" ping 2>err &&
 	no_controls err && test_grep "nox?\[31m" err &&
@@ -109,8 +109,8 @@ test_expect_success 'the cap counts over several -w, and over inventory lines' '
 	test_grep "big.inv:11: too many host names" err
 '
 
-test_expect_success '-w @/dev/zero and -w - </dev/zero: one line, exit 64' '
-	rc=0 && (limit_memory; exec "$MUSTER" -w @/dev/zero find) >out 2>err || rc=$? &&
+test_expect_success '-w ^/dev/zero and -w - </dev/zero: one line, exit 64' '
+	rc=0 && (limit_memory; exec "$MUSTER" -w ^/dev/zero find) >out 2>err || rc=$? &&
 	test "$rc" -eq 64 && test ! -s out &&
 	test_grep "^muster: -w: /dev/zero:1: a NUL byte" err &&
 	test $(wc -l <err) -eq 1 &&
@@ -130,7 +130,7 @@ test_expect_success 'an endless line or stream of names is bounded: exit 64' '
 
 test_expect_success 'a NUL byte in a -w file is an error naming the file and line' '
 	printf "node1\nnode2\000node3\nnode4\n" >names &&
-	test_expect_code 64 "$MUSTER" -w @names find >out 2>err &&
+	test_expect_code 64 "$MUSTER" -w ^names find >out 2>err &&
 	test_grep "^muster: -w: names:2: a NUL byte" err &&
 	test ! -s out &&
 	test_expect_code 64 "$MUSTER" -w - find <names >out 2>err &&
@@ -148,7 +148,7 @@ test_expect_success 'the inventory is read within the same bounds' '
 
 test_expect_success 'a -w file that cannot be read is an error, not an empty list' '
 	mkdir -p adir &&
-	test_expect_code 64 "$MUSTER" -w @adir find >out 2>err &&
+	test_expect_code 64 "$MUSTER" -w ^adir find >out 2>err &&
 	test_grep "^muster: -w: adir: Is a directory" err
 '
 

@@ -337,7 +337,9 @@ test_expect_success 'bash: the command line of shell is its own' '
 test_expect_success 'the completion scripts hold no command, agent or action word' '
 	for f in "$TOP/completion/muster.bash" "$TOP/completion/_muster"; do
 		for w in $(cat cmds) rpcutil get_fact agent_inventory; do
-			if grep -v "^ *#" "$f" | grep -qw -e "$w"; then
+			# "ssh" the command is not --ssh-config or ~/.ssh/.
+			if grep -v "^ *#" "$f" | sed -e "s/--ssh-config//g" \
+			    -e "s,/\.ssh/,/,g" | grep -qw -e "$w"; then
 				echo "$f: $w"; exit 1
 			fi
 		done

@@ -37,11 +37,11 @@ test_expect_success '--senders prints the hosts that answered, to chain' '
 	test_cmp expect out2
 '
 
-test_expect_success '-x removes hosts; -w @file reads them' '
+test_expect_success '-x removes hosts; -w ^file reads them' '
 	fleet_muster -w "$(fleet_range 1 10)" -x "node00[03-09]" ping --senders >out &&
 	printf "node0001\nnode0002\nnode0010\n" >expect && test_cmp expect out &&
 	printf "node0004\nnode0002 # db\n" >list &&
-	fleet_muster -w @list ping --senders >out &&
+	fleet_muster -w ^list ping --senders >out &&
 	printf "node0002\nnode0004\n" >expect && sort out >sorted &&
 	test_cmp expect sorted
 '
