@@ -8,6 +8,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "facts.h"
 #include "log.h"
 #include "muster-protocol.h"
 #include "proto.h"
@@ -102,33 +103,16 @@ void		 exec_result_release(struct exec_result *);
 
 /* agent-facts.c */
 /*
- * Facts of this host: built-ins, then external facts of facts_dir (which
- * may override any built-in but identity), and the puppet classes.
- * Gathered once, on first use.
+ * Facts of this host, one complete, sorted struct factset: built-ins, then
+ * external facts of facts_dir (which may override any built-in but
+ * identity), the puppet classes and the agents of dispatch_agents.
+ * Gathered once, on first use; owned here.
  */
-struct fact {
-	char	*key;		/* dotted: "os.family" */
-	char	*value;
-	int	 numeric;	/* written as num, not value */
-	int64_t	 num;
-};
-struct facts {
-	struct fact	 *list;
-	size_t		  n;
-	char		**classes;
-	size_t		  nclasses;
-};
-const struct facts	*facts_get(const struct conf *);
+const struct factset	*facts_get(const struct conf *);
 void			 facts_free_all(void);
-const struct fact	*facts_find(const struct facts *, const char *);
-/* The value of one fact (nil for NULL). */
-void			 facts_put_value(struct wire_writer *,
-			     const struct fact *);
-/* All facts as one map. */
-void			 facts_put(struct wire_writer *, const struct facts *);
-/* The classes as one array. */
-void			 facts_put_classes(struct wire_writer *,
-			     const struct facts *);
+/* The map a reply's "facts" holds: {"facts", "classes", "agents"}. */
+void			 facts_put_all(struct wire_writer *,
+			     const struct factset *);
 
 /* agent-dispatch.c */
 /*
