@@ -8,12 +8,14 @@
  * The language (-S):
  *	expr	:= or
  *	or	:= and { "or" and }
- *	and	:= not { ["and"] not }	(juxtaposition is "and", as -W)
- *	not	:= "not" not | "!" not | "(" expr ")" | term
+ *	and	:= not { ["and" | "&&"] not }	(juxtaposition is "and")
+ *	not	:= ("not" | "!") not | "(" expr ")" | term
+ * with "||" for "or"; keywords in any case.
  *	term	:= KEY OP VALUE		a fact comparison
  *		 | KEY "=~" VALUE	a regular expression (PCRE2)
  *		 | KEY "=/" RE "/"	the same
  *		 | WORD | "/" RE "/"	a class, or a class matching RE
+ *		 | "agent(" NAME ")"	an agent the host offers (as -A)
  * OP is one of = == != < > <= >=. Words may be quoted with "..." or
  * '...'. Comparison: numerically when both sides are numbers, in dpkg's
  * version order when both look like versions, as booleans when the fact
@@ -62,6 +64,7 @@ struct filter {
 	char			*value;		/* FACT CLASS AGENT */
 	int			 regex;		/* value is a regex */
 	void			*re;		/* compiled (pcre2_code) */
+	void			*md;		/* its pcre2_match_data */
 };
 
 /* What a filter says of a host. */
