@@ -9,6 +9,7 @@
 #include <stdint.h>
 
 #include "facts.h"
+#include "filter.h"
 #include "log.h"
 #include "muster-protocol.h"
 #include "proto.h"
@@ -119,7 +120,8 @@ void			 facts_put_all(struct wire_writer *,
  * One request being served. The handler writes exactly one map into data
  * (or nothing, for {}), and on failure sets the status through call_fail.
  * caller is the verified caller (--caller) if there is one, else the
- * request's claim.
+ * request's claim. skipped: the request's filter does not match this
+ * host, so nothing ran.
  */
 struct call {
 	const struct proto_request	*req;
@@ -129,6 +131,7 @@ struct call {
 	int				 statuscode;
 	char				*statusmsg;
 	int				 timed_out;
+	int				 skipped;
 };
 /*
  * The inputs an action takes, checked by dispatch() before its handler
@@ -162,7 +165,10 @@ struct agent_entry {
 };
 /* Every agent this program offers, NULL-terminated. */
 extern const struct agent_entry *const dispatch_agents[];
-/* Run the request's action; status and data end up in call. */
+/*
+ * Run the request's action, unless its filter does not match this host's
+ * facts (then the call is skipped); status and data end up in call.
+ */
 void	dispatch(struct call *);
 /* Fail the call with a status code and message (printf-style). */
 void	call_fail(struct call *, int, const char *, ...)
@@ -192,8 +198,11 @@ extern const struct agent_entry service_agent;
 extern const struct agent_entry package_agent;
 
 /* agent-audit.c */
-/* Log one line for a served request (syslog, or conf->audit_log). */
+/*
+ * Log one line for a served request (syslog, or conf->audit_log): its
+ * statuscode, and whether it was skipped.
+ */
 void	audit_log(const struct conf *, const struct proto_request *,
-	    const char *, int);
+	    const char *, int, int);
 
 #endif

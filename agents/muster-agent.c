@@ -90,7 +90,7 @@ agent_reply(const struct proto_request *req, struct call *c,
 	const char		*data;
 	size_t			 len;
 
-	audit_log(agent_conf, req, agent_caller, c->statuscode);
+	audit_log(agent_conf, req, agent_caller, c->statuscode, c->skipped);
 
 	memset(&rep, 0, sizeof rep);
 	rep.v = MUSTER_PROTOCOL_VERSION;
@@ -101,6 +101,7 @@ agent_reply(const struct proto_request *req, struct call *c,
 	rep.statusmsg = c->statusmsg != NULL && *c->statusmsg != '\0' ?
 	    c->statusmsg : (char *)proto_statuscode_name(c->statuscode);
 	rep.timed_out = c->timed_out;
+	rep.skipped = c->skipped;
 	rep.elapsed_ms = elapsed_ms;
 	data = wire_writer_data(&c->data, &len);
 	if (len != 0) {
