@@ -86,7 +86,7 @@ agent_reply(const struct proto_request *req, struct call *c,
     int64_t elapsed_ms)
 {
 	struct proto_reply	rep;
-	struct wire_writer	out;
+	struct wire_writer	out, facts;
 	const char		*data;
 	size_t			 len;
 
@@ -108,6 +108,12 @@ agent_reply(const struct proto_request *req, struct call *c,
 		rep.data_raw = data;
 		rep.data_len = len;
 	}
+	/* Asked for by a request that was read: skipped or not. */
+	wire_writer_init(&facts);
+	if (c->req != NULL && c->req->facts) {
+		facts_put_all(&facts, facts_get(agent_conf));
+		rep.facts_raw = wire_writer_data(&facts, &rep.facts_len);
+	}
 
 	wire_writer_init(&out);
 	proto_reply_pack(&out, &rep);
@@ -118,12 +124,15 @@ agent_reply(const struct proto_request *req, struct call *c,
 		rep.statusmsg = (char *)"reply larger than 16 MiB";
 		rep.data_raw = NULL;
 		rep.data_len = 0;
+		rep.facts_raw = NULL;
+		rep.facts_len = 0;
 		wire_writer_reset(&out);
 		proto_reply_pack(&out, &rep);
 	}
 	data = wire_writer_data(&out, &len);
 	agent_write(data, len);
 	wire_writer_release(&out);
+	wire_writer_release(&facts);
 
 	wire_writer_release(&c->data);
 	free(c->statusmsg);
