@@ -197,4 +197,16 @@ test_expect_success 'several requests on one stdin: filters apply to each' '
 	test ! -e ran
 '
 
+test_expect_success 'filters and facts in one stream: exit 0, nothing on stderr (sanitizers too)' '
+	{ "$REQ" -F -f "$DB" shell run command="$MARK" &&
+	  "$REQ" -F -f "[\"or\", $WEB, [\"class\", \"^b\", true]]" rpcutil ping &&
+	  "$REQ" -f "[\"fact\", \"role\", \"=~\", \"(\"]" rpcutil ping &&
+	  "$REQ" -f "[\"fact\", \"role\", \"=~\", \"^w\"]" rpcutil inventory &&
+	  "$REQ" -f "[\"nope\"]" rpcutil ping; } >reqs &&
+	"$AGENT" <reqs >raw 2>err &&
+	test_must_be_empty err &&
+	"$DUMP" <raw >out &&
+	test $(wc -l <out) -eq 5
+'
+
 test_done
