@@ -32,9 +32,13 @@
 #include "facts.h"
 #include "wire.h"
 
-/* The longest expression accepted, and the deepest nesting. */
+/*
+ * The longest expression accepted, and the deepest nesting (of the tree
+ * as it travels, inside a request that is itself nested: within
+ * WIRE_MAX_DEPTH).
+ */
 #define FILTER_EXPR_MAX		4096
-#define FILTER_DEPTH_MAX	32
+#define FILTER_DEPTH_MAX	24
 
 enum filter_op {
 	FILTER_EQ,		/* = and == */
@@ -103,6 +107,11 @@ enum filter_result filter_eval(const struct filter *, const struct factset *);
 
 /* The tree as msgpack, for the request's "filter". */
 void		 filter_put(struct wire_writer *, const struct filter *);
+/*
+ * Is the tree shallow enough for a request (filter_parse checks; a caller
+ * that combines trees checks again)? -1 with *cause.
+ */
+int		 filter_check_depth(const struct filter *, char **);
 /* The tree from a request; NULL with *cause (allocated). */
 struct filter	*filter_from_wire(const msgpack_object *, char **);
 /* The tree as one expression in the -S language (new string). */

@@ -42,6 +42,7 @@ struct filter_parser {
 };
 
 static struct filter	*filter_parse_or(struct filter_parser *);
+static int		 filter_slashable(const char *);
 
 /* Record the first error, at the column of pos. */
 static void __attribute__((format(printf, 3, 4)))
@@ -200,8 +201,8 @@ filter_word_end(int c)
 }
 
 /*
- * A /regex/ at p->pos (the opening '/'): its text with "\/" made '/', or
- * NULL after an error.
+ * A /regex/ at p->pos (the opening '/'): its text as written (PCRE reads
+ * "\/" as '/', so an escaped slash stays escaped), or NULL after an error.
  */
 static char *
 filter_read_regex(struct filter_parser *p)
@@ -217,9 +218,9 @@ filter_read_regex(struct filter_parser *p)
 			free(out);
 			return (NULL);
 		}
-		if (p->s[p->pos] == '\\' && p->s[p->pos + 1] == '/') {
-			out[n++] = '/';
-			p->pos += 2;
+		if (p->s[p->pos] == '\\' && p->s[p->pos + 1] != '\0') {
+			out[n++] = p->s[p->pos++];
+			out[n++] = p->s[p->pos++];
 			continue;
 		}
 		if (p->s[p->pos] == '/')
@@ -314,6 +315,26 @@ filter_term(struct filter_parser *p)
 			return (NULL);
 		}
 		return (f);
+	}
+	/* A quoted word is a class ("and" as a class's name). */
+	if (p->s[p->pos] == '"' || p->s[p->pos] == '\'') {
+		if ((word = filter_read_quoted(p)) == NULL)
+			return (NULL);
+		if (*word == '\0' || filter_check_len(p, start, "a word",
+		    word) != 0) {
+			if (*word == '\0')
+				filter_error(p, start, "an empty class name");
+			free(word);
+			return (NULL);
+		}
+		f = filter_new(FILTER_CLASS);
+		f->value = word;
+		return (f);
+	}
+	if (strncmp(p->s + p->pos, "&&", 2) == 0 ||
+	    strncmp(p->s + p->pos, "||", 2) == 0) {
+		filter_error(p, start, "unexpected '%.2s'", p->s + p->pos);
+		return (NULL);
 	}
 	while (!filter_word_end((unsigned char)p->s[p->pos]))
 		p->pos++;
@@ -566,7 +587,19 @@ filter_parse(const char *s, char **cause)
 		*cause = p.error;
 		return (NULL);
 	}
+	if (filter_check_depth(f, cause) != 0) {
+		filter_free(f);
+		return (NULL);
+	}
 	return (f);
+}
+
+/* A fact's name: letters, digits, '_', '.', ':' and '-'. */
+static int
+filter_fact_name(const char *s)
+{
+	return (*s != '\0' && strspn(s, "abcdefghijklmnopqrstuvwxyz"
+	    "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.:-") == strlen(s));
 }
 
 /*
@@ -625,8 +658,9 @@ filter_parse_fact(const char *s, char **cause)
 		filter_free(f);
 		return (NULL);
 	}
-	if (strcspn(f->key, " \t()\"'") != strlen(f->key)) {
-		xasprintf(cause, "'%s' is not a fact name", f->key);
+	if (!filter_fact_name(f->key)) {
+		xasprintf(cause, "'%s' is not a fact name (letters, digits,"
+		    " _ . : -)", f->key);
 		filter_free(f);
 		return (NULL);
 	}
@@ -659,6 +693,12 @@ filter_parse_name(const char *s, enum filter_kind kind, const char *key,
 	if (len >= 2 && s[0] == '/' && s[len - 1] == '/') {
 		f->value = xstrndup(s + 1, len - 2);
 		f->op = FILTER_RE;
+		if (!filter_slashable(f->value)) {
+			xasprintf(cause, "'%s': a regular expression may not be"
+			    " empty or end with a lone backslash", s);
+			filter_free(f);
+			return (NULL);
+		}
 		if (filter_compile(f, &c2) != 0) {
 			*cause = c2;
 			filter_free(f);
@@ -906,16 +946,33 @@ filter_eval(const struct filter *f, const struct factset *fs)
 	return (FILTER_NO);
 }
 
+/* Children of a chain of one kind (and, or), counted or written. */
+static size_t
+filter_chain(struct wire_writer *w, const struct filter *f,
+    enum filter_kind kind)
+{
+	if (f->kind != kind) {
+		if (w != NULL)
+			filter_put(w, f);
+		return (1);
+	}
+	return (filter_chain(w, f->left, kind) +
+	    filter_chain(w, f->right, kind));
+}
+
+/*
+ * The tree as nested arrays; a chain of "and" (or "or") is one array of
+ * all its members, so twenty -F options nest no deeper than two.
+ */
 void
 filter_put(struct wire_writer *w, const struct filter *f)
 {
 	switch (f->kind) {
 	case FILTER_AND:
 	case FILTER_OR:
-		wire_put_array(w, 3);
+		wire_put_array(w, 1 + filter_chain(NULL, f, f->kind));
 		wire_put_str(w, f->kind == FILTER_AND ? "and" : "or");
-		filter_put(w, f->left);
-		filter_put(w, f->right);
+		filter_chain(w, f, f->kind);
 		break;
 	case FILTER_NOT:
 		wire_put_array(w, 2);
@@ -943,6 +1000,40 @@ filter_put(struct wire_writer *w, const struct filter *f)
 	}
 }
 
+/* How deep filter_put() nests the tree. */
+static int
+filter_wire_depth(const struct filter *f)
+{
+	int	a, b;
+
+	switch (f->kind) {
+	case FILTER_AND:
+	case FILTER_OR:
+		/* Members of the chain sit one level down. */
+		a = f->left->kind == f->kind ? filter_wire_depth(f->left) :
+		    1 + filter_wire_depth(f->left);
+		b = f->right->kind == f->kind ? filter_wire_depth(f->right) :
+		    1 + filter_wire_depth(f->right);
+		return (a > b ? a : b);
+	case FILTER_NOT:
+		return (1 + filter_wire_depth(f->left));
+	default:
+		return (1);
+	}
+}
+
+/* Is the tree shallow enough to travel? -1 with *cause if not. */
+int
+filter_check_depth(const struct filter *f, char **cause)
+{
+	if (filter_wire_depth(f) > FILTER_DEPTH_MAX) {
+		xasprintf(cause, "the filter nests deeper than %d levels",
+		    FILTER_DEPTH_MAX);
+		return (-1);
+	}
+	return (0);
+}
+
 /* Element i of a, as a new string within the term bound, or NULL. */
 static char *
 filter_wire_str(const msgpack_object *a, size_t i)
@@ -959,7 +1050,7 @@ filter_wire_str(const msgpack_object *a, size_t i)
 static struct filter *
 filter_from_wire_depth(const msgpack_object *o, int depth, char **cause)
 {
-	struct filter	*f = NULL;
+	struct filter	*f = NULL, *g;
 	char		*kind = NULL, *op = NULL, *c2 = NULL;
 	size_t		 n, i;
 	int		 b;
@@ -972,13 +1063,15 @@ filter_from_wire_depth(const msgpack_object *o, int depth, char **cause)
 	if (wire_type(o) != WIRE_ARRAY || (n = wire_len(o)) < 2 ||
 	    (kind = filter_wire_str(o, 0)) == NULL)
 		goto bad;
-	if ((strcmp(kind, "and") == 0 || strcmp(kind, "or") == 0) && n == 3) {
-		f = filter_new(kind[0] == 'a' ? FILTER_AND : FILTER_OR);
-		if ((f->left = filter_from_wire_depth(wire_array_at(o, 1),
-		    depth + 1, cause)) == NULL ||
-		    (f->right = filter_from_wire_depth(wire_array_at(o, 2),
-		    depth + 1, cause)) == NULL)
-			goto fail;
+	if ((strcmp(kind, "and") == 0 || strcmp(kind, "or") == 0) && n >= 3) {
+		/* Members folded left: a and b and c. */
+		for (i = 1; i < n; i++) {
+			if ((g = filter_from_wire_depth(wire_array_at(o, i),
+			    depth + 1, cause)) == NULL)
+				goto fail;
+			f = kind[0] == 'a' ? filter_and(f, g) :
+			    filter_or(f, g);
+		}
 	} else if (strcmp(kind, "not") == 0 && n == 2) {
 		f = filter_new(FILTER_NOT);
 		if ((f->left = filter_from_wire_depth(wire_array_at(o, 1),
@@ -1037,10 +1130,6 @@ filter_from_wire(const msgpack_object *o, char **cause)
 	return (filter_from_wire_depth(o, 0, cause));
 }
 
-/* Append s to buf, quoted if the parser would not read it back whole. */
-static void
-filter_format_value(char **buf, size_t *len, size_t *size, const char *s);
-
 /* A growing string, small and local (lib/ has no strbuf). */
 static void
 filter_cat(char **buf, size_t *len, size_t *size, const char *s, size_t n)
@@ -1055,15 +1144,41 @@ filter_cat(char **buf, size_t *len, size_t *size, const char *s, size_t n)
 	(*buf)[*len] = '\0';
 }
 
+/* Would the lexer read s back as one bare value? */
+static int
+filter_plain_value(const char *s)
+{
+	return (*s != '\0' && strcspn(s, " \t\n()\"'") == strlen(s) &&
+	    strchr("/~=!<>", *s) == NULL);
+}
+
+/* Would it read s back as one class word? */
+static int
+filter_plain_word(const char *s)
+{
+	const char	*kw[] = { "and", "or", "not", NULL };
+	size_t		 i;
+
+	if (*s == '\0' || *s == '/' || strncmp(s, "&&", 2) == 0 ||
+	    strncmp(s, "||", 2) == 0 || strncmp(s, "agent(", 6) == 0)
+		return (0);
+	for (i = 0; s[i] != '\0'; i++) {
+		if (filter_word_end((unsigned char)s[i]))
+			return (0);
+	}
+	for (i = 0; kw[i] != NULL; i++) {
+		if (strcasecmp(s, kw[i]) == 0)
+			return (0);
+	}
+	return (1);
+}
+
+/* s in double quotes, '"' and '\\' escaped. */
 static void
-filter_format_value(char **buf, size_t *len, size_t *size, const char *s)
+filter_format_quoted(char **buf, size_t *len, size_t *size, const char *s)
 {
 	const char	*p;
 
-	if (*s != '\0' && strcspn(s, " \t()\"'") == strlen(s) && *s != '/') {
-		filter_cat(buf, len, size, s, strlen(s));
-		return;
-	}
 	filter_cat(buf, len, size, "\"", 1);
 	for (p = s; *p != '\0'; p++) {
 		if (*p == '"' || *p == '\\')
@@ -1074,12 +1189,43 @@ filter_format_value(char **buf, size_t *len, size_t *size, const char *s)
 }
 
 static void
+filter_format_value(char **buf, size_t *len, size_t *size, const char *s)
+{
+	if (filter_plain_value(s))
+		filter_cat(buf, len, size, s, strlen(s));
+	else
+		filter_format_quoted(buf, len, size, s);
+}
+
+/* Can s be written between slashes (no lone backslash at its end)? */
+static int
+filter_slashable(const char *s)
+{
+	const char	*p;
+
+	for (p = s; *p != '\0'; p++) {
+		if (*p == '\\') {
+			if (p[1] == '\0')
+				return (0);
+			p++;
+		}
+	}
+	return (*s != '\0');
+}
+
+/* /s/, with each slash not already escaped escaped. */
+static void
 filter_format_regex(char **buf, size_t *len, size_t *size, const char *s)
 {
 	const char	*p;
 
 	filter_cat(buf, len, size, "/", 1);
 	for (p = s; *p != '\0'; p++) {
+		if (*p == '\\' && p[1] != '\0') {
+			filter_cat(buf, len, size, p, 2);
+			p++;
+			continue;
+		}
 		if (*p == '/')
 			filter_cat(buf, len, size, "\\", 1);
 		filter_cat(buf, len, size, p, 1);
@@ -1114,7 +1260,11 @@ filter_format_node(char **buf, size_t *len, size_t *size,
 		break;
 	case FILTER_FACT:
 		filter_cat(buf, len, size, f->key, strlen(f->key));
-		if (f->op == FILTER_RE) {
+		if (f->op == FILTER_RE && !filter_slashable(f->value)) {
+			/* "//", or "/\\/", would read as another regex. */
+			filter_cat(buf, len, size, "=~", 2);
+			filter_format_quoted(buf, len, size, f->value);
+		} else if (f->op == FILTER_RE) {
 			filter_cat(buf, len, size, "=", 1);
 			filter_format_regex(buf, len, size, f->value);
 		} else {
@@ -1126,8 +1276,10 @@ filter_format_node(char **buf, size_t *len, size_t *size,
 	case FILTER_CLASS:
 		if (f->regex)
 			filter_format_regex(buf, len, size, f->value);
-		else
+		else if (filter_plain_word(f->value))
 			filter_cat(buf, len, size, f->value, strlen(f->value));
+		else
+			filter_format_quoted(buf, len, size, f->value);
 		break;
 	case FILTER_AGENT:
 		filter_cat(buf, len, size, "agent(", 6);

@@ -285,6 +285,7 @@ action_ssh_config(struct cmd_ctx *ctx, int *must_exist)
 struct action_done {
 	const struct action_spec	*spec;
 	const struct sink		*sink;
+	struct factcache		*facts;	/* facts replies carried */
 };
 
 /* A host finished: its expectations, then the sink's line (--jsonl). */
@@ -294,6 +295,8 @@ action_host_done(struct host *h, void *arg)
 	struct action_done	*done = arg;
 
 	expect_host(h, done->spec);
+	/* The fact cache keeps the facts a reply carries. */
+	factcache_note(&done->facts, h, done->spec);
 	if (done->sink->host_done != NULL)
 		done->sink->host_done(h);
 }
@@ -346,6 +349,7 @@ action_run(struct cmd_ctx *ctx, struct action_spec *spec)
 	size_t			 i, argslen;
 	int			 must_exist, code = EXIT_USAGE;
 
+	memset(&done, 0, sizeof done);
 	if (ctx->display != NULL && action_display(ctx->display, &mode) != 0) {
 		log_warnx("--display must be ok, failed, all or none, not"
 		    " '%s'", ctx->display);
@@ -448,6 +452,7 @@ action_run(struct cmd_ctx *ctx, struct action_spec *spec)
 		code = EXIT_IOERR;
 	audit_write(r, spec, ctx, code);
 out:
+	factcache_note_save(done.facts);
 	run_free(r);
 	hostlist_release(&targets);
 	free(cause);

@@ -19,6 +19,8 @@ const struct cmd_entry *cmd_table[] = {
 	&cmd_nrpe_entry,
 	&cmd_session_entry,
 	&cmd_find_entry,
+	&cmd_facts_entry,
+	&cmd_inventory_entry,
 	&cmd_agents_entry,
 	&cmd_doc_entry,
 	&cmd_help_entry,

@@ -757,6 +757,30 @@ void		 factcache_put(struct factcache *, const char *,
 int		 factcache_save(struct factcache *, char **);
 /* The cache file's path (new string). */
 char		*factcache_path(void);
+/*
+ * Every host command: keep the facts a reply carries (its "facts" map, or
+ * the data of rpcutil inventory) in *fc, loaded on first use; then save
+ * them once the run is over (a warning if they cannot be) and free.
+ */
+struct action_spec;
+void		 factcache_note(struct factcache **, const struct host *,
+		     const struct action_spec *);
+void		 factcache_note_save(struct factcache *);
+/*
+ * The inventory whose static facts fill in the cache's (the selection's,
+ * else the one it would read), or NULL.
+ */
+struct cmd_ctx;
+struct inventory *factcache_inventory(struct cmd_ctx *);
+/*
+ * What is known of a host into fs (initialised here): the inventory's
+ * static facts with the cached record over them (the host's own facts
+ * win, static ones fill in; several groups are joined with ','). 1 with
+ * the record's time in *t (0: none) if anything is known, else 0.
+ */
+int		 factcache_host_facts(const struct factcache *,
+		     const struct inventory *, const char *, struct factset *,
+		     time_t *);
 
 /* runrecord.c */
 struct action_spec;

@@ -280,7 +280,7 @@ test_errors(void **state)
 	free(e);
 	e = error_s("((((((((((((((((((((((((((((((((((x))))))))))))))))))))))"
 	    "))))))))))))");
-	assert_non_null(strstr(e, "nested deeper than 32"));
+	assert_non_null(strstr(e, "nested deeper than 24"));
 	free(e);
 }
 
