@@ -85,7 +85,10 @@ test_expect_success 'and, or, not' '
 	run "[\"and\", $WEB, [\"not\", [\"fact\", \"env\", \"=\", \"prod\"]]]" && ran &&
 	run "[\"and\", $WEB, [\"fact\", \"env\", \"=\", \"prod\"]]" && skipped &&
 	run "[\"or\", $DB, $WEB]" && ran &&
-	run "[\"not\", [\"or\", $DB, $WEB]]" && skipped
+	run "[\"not\", [\"or\", $DB, $WEB]]" && skipped &&
+	run "[\"and\", $WEB, [\"class\", \"base\", false], [\"agent\", \"shell\"]]" && ran &&
+	run "[\"and\", $WEB, [\"class\", \"base\", false], $DB]" && skipped &&
+	run "[\"or\", $DB, $DB, $WEB]" && ran
 '
 
 test_expect_success 'external facts: later file wins, identity cannot be overridden' '
