@@ -32,7 +32,7 @@ CC		?= cc
 PKG_CONFIG	?= pkg-config
 CLIENT_PKGS	 = libssh2 libevent msgpack ncurses jansson libcrypto \
 		   libpcre2-8
-AGENT_PKGS	 = msgpack
+AGENT_PKGS	 = msgpack libpcre2-8
 
 WARNINGS = -Wall -Wextra -Wformat=2 -Wmissing-prototypes \
 	-Wstrict-prototypes -Wshadow -Wwrite-strings -Wvla \

@@ -5,6 +5,8 @@
  *   2024-05-01T12:00:00Z id=0af3... caller=ops@bastion reason="deploy"
  *   agent=shell action=run args={command:"uptime"} statuscode=0
  *
+ * with " skipped=true" after the statuscode when the request's filter did
+ * not match and nothing ran
  * (one line; syslog adds its own time). Values that are not plain words are
  * quoted with C escapes, so a line cannot be forged by a request; each
  * string of args is cut at 256 bytes and args as a whole at 4 KiB.
@@ -219,7 +221,7 @@ out:
 /* Log one served request. */
 void
 audit_log(const struct conf *conf, const struct proto_request *req,
-    const char *verified, int statuscode)
+    const char *verified, int statuscode, int skipped)
 {
 	static int		 opened;
 	struct audit_buf	 b = { NULL, 0, 0 };
@@ -242,6 +244,8 @@ audit_log(const struct conf *conf, const struct proto_request *req,
 	} else
 		audit_add(&b, "-", 1);
 	audit_addf(&b, " statuscode=%d", statuscode);
+	if (skipped)
+		audit_addf(&b, " skipped=true");
 
 	if (conf->audit_log != NULL)
 		audit_write_file(conf->audit_log, b.s);

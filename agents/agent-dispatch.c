@@ -2,6 +2,11 @@
  * agent-dispatch.c: the table of agents and their actions, the dispatch of
  * a request to its handler, and the checks of a handler's inputs.
  *
+ * A request's filter comes first: when it does not hold on this host's
+ * live facts, the request is skipped, whatever it asks for, and nothing
+ * else of it is looked at (a host without the package agent, asked with
+ * -A package, answers skipped, not Unknown Action).
+ *
  * The agent checks every input itself, whatever the client validated
  * against the DDL: a missing required input is Missing Request Data (3),
  * one of the wrong type or out of bounds Invalid Request Data (4), each
@@ -132,7 +137,41 @@ dispatch_check(struct call *c, const struct input_decl *inputs)
 	return (0);
 }
 
-/* Run the action the request names. */
+/*
+ * Does the request's filter hold on this host's facts? 1 when it does or
+ * there is none; 0 when it does not, with the call skipped; -1 after
+ * failing the call for a filter that cannot be decoded.
+ */
+static int
+dispatch_filter(struct call *c)
+{
+	struct filter		*f;
+	enum filter_result	 r;
+	char			*cause = NULL;
+
+	if (c->req->filter == NULL)
+		return (1);
+	if ((f = filter_from_wire(c->req->filter, &cause)) == NULL) {
+		call_fail(c, MUSTER_INVALID_DATA, "invalid request 'filter': %s",
+		    cause);
+		free(cause);
+		return (-1);
+	}
+	/* The set is complete: a fact it lacks is absent, never unknown. */
+	r = filter_eval(f, facts_get(c->conf));
+	filter_free(f);
+	if (r == FILTER_YES)
+		return (1);
+	log_debug("%s: %s.%s skipped", __func__, c->req->agent,
+	    c->req->action);
+	free(c->statusmsg);
+	c->statusmsg = xstrdup("skipped: the filter does not match this host");
+	c->statuscode = MUSTER_OK;
+	c->skipped = 1;
+	return (0);
+}
+
+/* Run the action the request names, if its filter holds here. */
 void
 dispatch(struct call *c)
 {
@@ -141,6 +180,8 @@ dispatch(struct call *c)
 	const char			*agent = c->req->agent;
 	const char			*action = c->req->action;
 
+	if (dispatch_filter(c) != 1)
+		return;
 	for (a = dispatch_agents; *a != NULL; a++) {
 		if (strcmp((*a)->name, agent) != 0)
 			continue;

@@ -1,12 +1,19 @@
 /*
- * agent-facts.c: the facts of this host, gathered once on first use.
+ * agent-facts.c: the facts of this host, gathered once on first use into
+ * the shared struct factset (include/facts.h), which the filter is
+ * evaluated on and replies carry.
  *
- * Built-ins come from uname(2), /etc/os-release and /proc. External
- * facts are the *.txt files of facts_dir in Facter's external-fact format,
- * "key=value" lines with '#' comments, read in sorted name order; a later
- * file overrides an earlier one, and external facts override built-ins
- * except identity, which must stay the reply's sender. Classes are the
- * lines of puppet's classes.txt. Every file read is bounded.
+ * Built-ins come from uname(2), /etc/os-release and /proc, numbers typed
+ * as integers. External facts are the *.txt files of facts_dir in
+ * Facter's external-fact format, "key=value" lines with '#' comments, read
+ * in sorted name order; a dotted key is a nested fact ("app.port=8080"),
+ * which the flat set keeps as that dotted key, and a value is typed from
+ * its text ("12" an integer, "true" a boolean). A later file overrides an
+ * earlier one, and external facts override built-ins except identity,
+ * which must stay the reply's sender. Classes are the lines of puppet's
+ * classes.txt. The agents are those of the dispatch table. Every file
+ * read is bounded, and so is what is kept, to the bounds of facts.h that
+ * the client checks a reply's facts against.
  */
 #include <sys/types.h>
 #include <sys/stat.h>
@@ -28,9 +35,10 @@
 #define FACTS_FILES_MAX		256		/* external-fact files */
 #define FACTS_TOTAL_MAX		(1024 * 1024)	/* all external facts */
 #define FACTS_CLASSES_MAX	(1024 * 1024)	/* classes.txt */
-#define FACTS_KEY_MAX		128
+#define FACTS_CLASS_LEN_MAX	(FACTS_KEY_MAX * 4) /* one class name */
 
-static struct facts	*facts_cache;
+static struct factset	 facts_set_live;
+static int		 facts_gathered;
 
 /* Read at most max bytes of a regular file; NULL if it cannot be read. */
 static char *
@@ -91,34 +99,51 @@ facts_next_line(char **bufp)
 	return (line);
 }
 
-/* Set a fact, replacing one of the same key. */
-static void
-facts_set(struct facts *f, const char *key, const char *value, int numeric,
-    int64_t num)
+/* May one more fact of this value be kept? */
+static int
+facts_room(const struct factset *fs, const char *key, const char *text)
 {
-	struct fact	*fact = NULL;
-	size_t		 i;
-	char		 tmp[32];
+	if (fs->nfacts >= FACTS_MAX) {
+		log_debug("%s: %s: more than %d facts", __func__, key,
+		    FACTS_MAX);
+		return (0);
+	}
+	if (strlen(text) > FACTS_VALUE_MAX) {
+		log_debug("%s: %s: value longer than %d bytes", __func__, key,
+		    FACTS_VALUE_MAX);
+		return (0);
+	}
+	return (1);
+}
 
-	for (i = 0; i < f->n; i++) {
-		if (strcmp(f->list[i].key, key) == 0) {
-			fact = &f->list[i];
-			free(fact->value);
-			break;
-		}
-	}
-	if (fact == NULL) {
-		f->list = xreallocarray(f->list, f->n + 1, sizeof *f->list);
-		fact = &f->list[f->n++];
-		fact->key = xstrdup(key);
-	}
-	if (numeric) {
-		snprintf(tmp, sizeof tmp, "%lld", (long long)num);
-		value = tmp;
-	}
-	fact->value = xstrdup(value);
-	fact->numeric = numeric;
-	fact->num = num;
+/*
+ * Set a fact of a given type (FACT_STRING keeps the text as it is). A
+ * later value of a key replaces an earlier one once the set is sorted.
+ */
+static void
+facts_set(struct factset *fs, const char *key, const char *text,
+    enum fact_type type)
+{
+	if (facts_room(fs, key, text))
+		factset_set_typed(fs, key, text, type);
+}
+
+/* Set a fact typed from its text: "12" an integer, "true" a boolean. */
+static void
+facts_set_guessed(struct factset *fs, const char *key, const char *text)
+{
+	if (facts_room(fs, key, text))
+		factset_set(fs, key, text);
+}
+
+/* Set a numeric fact. */
+static void
+facts_set_int(struct factset *fs, const char *key, long long n)
+{
+	char	buf[32];
+
+	snprintf(buf, sizeof buf, "%lld", n);
+	facts_set(fs, key, buf, FACT_INTEGER);
 }
 
 /* A value of /etc/os-release, unquoted; NULL if absent. */
@@ -167,7 +192,7 @@ facts_has_word(const char *list, const char *const words[])
 
 /* os.family, os.name, os.release.full and os.release.major. */
 static void
-facts_os(struct facts *f)
+facts_os(struct factset *f)
 {
 	static const char *const debian[] = { "debian", "ubuntu", NULL };
 	static const char *const redhat[] = { "rhel", "fedora", "centos",
@@ -200,8 +225,8 @@ facts_os(struct facts *f)
 		family = "archlinux";
 	else
 		family = id;
-	facts_set(f, "os.family", family, 0, 0);
-	facts_set(f, "os.name", id, 0, 0);
+	facts_set(f, "os.family", family, FACT_STRING);
+	facts_set(f, "os.name", id, FACT_STRING);
 
 	/* Debian's VERSION_ID is only the major number. */
 	if (strcmp(id, "debian") == 0 &&
@@ -214,9 +239,11 @@ facts_os(struct facts *f)
 			free(dv);
 	}
 	if (release != NULL) {
-		facts_set(f, "os.release.full", release, 0, 0);
+		/* "12.10" is a version, not the number 12.1. */
+		facts_set(f, "os.release.full", release, FACT_STRING);
 		release[strcspn(release, ".")] = '\0';
-		facts_set(f, "os.release.major", release, 0, 0);
+		/* An integer when it is one ("rolling" stays a string). */
+		facts_set(f, "os.release.major", release, FACT_INTEGER);
 	}
 	free(ids);
 	free(id);
@@ -246,42 +273,42 @@ facts_proc_number(const char *path, const char *label)
 
 /* The facts of the system itself. */
 static void
-facts_builtin(struct facts *f, const struct conf *conf)
+facts_builtin(struct factset *f, const struct conf *conf)
 {
 	struct utsname	 u;
 	struct addrinfo	 hints, *ai;
 	char		 host[HOST_NAME_MAX + 1], *shortname;
 	long long	 n;
 
-	facts_set(f, "identity", conf->identity, 0, 0);
+	facts_set(f, "identity", conf->identity, FACT_STRING);
 
 	if (gethostname(host, sizeof host) != 0 || *host == '\0')
 		snprintf(host, sizeof host, "localhost");
 	host[sizeof host - 1] = '\0';
 	shortname = xstrndup(host, strcspn(host, "."));
-	facts_set(f, "hostname", shortname, 0, 0);
+	facts_set(f, "hostname", shortname, FACT_STRING);
 	free(shortname);
 	memset(&hints, 0, sizeof hints);
 	hints.ai_flags = AI_CANONNAME;
 	hints.ai_socktype = SOCK_STREAM;
 	if (getaddrinfo(host, NULL, &hints, &ai) == 0) {
 		facts_set(f, "fqdn", ai->ai_canonname != NULL ?
-		    ai->ai_canonname : host, 0, 0);
+		    ai->ai_canonname : host, FACT_STRING);
 		freeaddrinfo(ai);
 	} else
-		facts_set(f, "fqdn", host, 0, 0);
+		facts_set(f, "fqdn", host, FACT_STRING);
 
 	facts_os(f);
 	if (uname(&u) == 0) {
-		facts_set(f, "kernel", u.release, 0, 0);
-		facts_set(f, "architecture", u.machine, 0, 0);
+		facts_set(f, "kernel", u.release, FACT_STRING);
+		facts_set(f, "architecture", u.machine, FACT_STRING);
 	}
 	if ((n = sysconf(_SC_NPROCESSORS_ONLN)) > 0)
-		facts_set(f, "processors.count", NULL, 1, n);
+		facts_set_int(f, "processors.count", n);
 	if ((n = facts_proc_number("/proc/meminfo", "MemTotal:")) >= 0)
-		facts_set(f, "memory.total_mb", NULL, 1, n / 1024);
+		facts_set_int(f, "memory.total_mb", n / 1024);
 	if ((n = facts_proc_number("/proc/uptime", "")) >= 0)
-		facts_set(f, "uptime_s", NULL, 1, n);
+		facts_set_int(f, "uptime_s", n);
 }
 
 /* Is this an acceptable fact name? */
@@ -297,7 +324,7 @@ facts_valid_key(const char *key)
 
 /* Read one external-fact file. */
 static size_t
-facts_external_file(struct facts *f, const char *path)
+facts_external_file(struct factset *f, const char *path)
 {
 	char	*buf, *p, *line, *eq, *end, *value;
 	size_t	 len;
@@ -323,7 +350,7 @@ facts_external_file(struct facts *f, const char *path)
 			log_debug("%s: %s:%u: bad name", __func__, path, n);
 			continue;
 		}
-		facts_set(f, line, value, 0, 0);
+		facts_set_guessed(f, line, value);
 	}
 	free(buf);
 	return (len);
@@ -337,7 +364,7 @@ facts_cmp(const void *a, const void *b)
 
 /* The *.txt files of facts_dir, in order. */
 static void
-facts_external(struct facts *f, const char *dir)
+facts_external(struct factset *f, const char *dir)
 {
 	DIR		 *d;
 	struct dirent	 *de;
@@ -370,7 +397,7 @@ facts_external(struct facts *f, const char *dir)
 
 /* The lines of classes_file. */
 static void
-facts_classes(struct facts *f, const char *path)
+facts_classes(struct factset *f, const char *path)
 {
 	char	*buf, *p, *line;
 	size_t	 len;
@@ -382,93 +409,58 @@ facts_classes(struct facts *f, const char *path)
 	while ((line = facts_next_line(&p)) != NULL) {
 		if (*line == '\0')
 			continue;
-		f->classes = xreallocarray(f->classes, f->nclasses + 1,
-		    sizeof *f->classes);
-		f->classes[f->nclasses++] = xstrdup(line);
+		if (strlen(line) > FACTS_CLASS_LEN_MAX ||
+		    f->nclasses >= FACTS_CLASSES_MAX_N) {
+			log_debug("%s: %s: a class too long or too many",
+			    __func__, path);
+			continue;
+		}
+		factset_add_class(f, line);
 	}
 	free(buf);
 }
 
 /* The facts of this host, gathered on the first call. */
-const struct facts *
+const struct factset *
 facts_get(const struct conf *conf)
 {
-	if (facts_cache == NULL) {
-		facts_cache = xcalloc(1, sizeof *facts_cache);
-		facts_builtin(facts_cache, conf);
-		facts_external(facts_cache, conf->facts_dir);
-		facts_classes(facts_cache, conf->classes_file);
-		log_debug("%s: %zu facts, %zu classes", __func__,
-		    facts_cache->n, facts_cache->nclasses);
+	const struct agent_entry	*const *a;
+	struct factset			*fs = &facts_set_live;
+
+	if (!facts_gathered) {
+		factset_init(fs);
+		fs->complete = 1;
+		facts_builtin(fs, conf);
+		facts_external(fs, conf->facts_dir);
+		facts_classes(fs, conf->classes_file);
+		for (a = dispatch_agents; *a != NULL; a++)
+			factset_add_agent(fs, (*a)->name);
+		factset_sort(fs);
+		facts_gathered = 1;
+		log_debug("%s: %zu facts, %zu classes, %zu agents", __func__,
+		    fs->nfacts, fs->nclasses, fs->nagents);
 	}
-	return (facts_cache);
+	return (fs);
 }
 
 /* Forget the gathered facts. */
 void
 facts_free_all(void)
 {
-	size_t	i;
-
-	if (facts_cache == NULL)
-		return;
-	for (i = 0; i < facts_cache->n; i++) {
-		free(facts_cache->list[i].key);
-		free(facts_cache->list[i].value);
-	}
-	for (i = 0; i < facts_cache->nclasses; i++)
-		free(facts_cache->classes[i]);
-	free(facts_cache->list);
-	free(facts_cache->classes);
-	free(facts_cache);
-	facts_cache = NULL;
+	if (facts_gathered)
+		factset_release(&facts_set_live);
+	facts_gathered = 0;
 }
 
-/* The fact of that name, or NULL. */
-const struct fact *
-facts_find(const struct facts *f, const char *key)
-{
-	size_t	i;
-
-	for (i = 0; i < f->n; i++) {
-		if (strcmp(f->list[i].key, key) == 0)
-			return (&f->list[i]);
-	}
-	return (NULL);
-}
-
-/* A fact's value: a number or a string; nil for no fact. */
+/* The facts, classes and agents as the map a reply's "facts" holds. */
 void
-facts_put_value(struct wire_writer *w, const struct fact *fact)
+facts_put_all(struct wire_writer *w, const struct factset *fs)
 {
-	if (fact == NULL)
-		wire_put_nil(w);
-	else if (fact->numeric)
-		wire_put_int(w, fact->num);
-	else
-		wire_put_str(w, fact->value);
-}
-
-/* Every fact, as a map of dotted names. */
-void
-facts_put(struct wire_writer *w, const struct facts *f)
-{
-	size_t	i;
-
-	wire_put_map(w, f->n);
-	for (i = 0; i < f->n; i++) {
-		wire_put_str(w, f->list[i].key);
-		facts_put_value(w, &f->list[i]);
-	}
-}
-
-/* The classes, as an array of strings. */
-void
-facts_put_classes(struct wire_writer *w, const struct facts *f)
-{
-	size_t	i;
-
-	wire_put_array(w, f->nclasses);
-	for (i = 0; i < f->nclasses; i++)
-		wire_put_str(w, f->classes[i]);
+	wire_put_map(w, 3);
+	wire_put_str(w, "facts");
+	factset_put_facts(w, fs);
+	wire_put_str(w, "classes");
+	factset_put_classes(w, fs);
+	wire_put_str(w, "agents");
+	factset_put_agents(w, fs);
 }

@@ -38,38 +38,25 @@ rpcutil_ping(struct call *c)
 	wire_put_kint(&c->data, "pong", (int64_t)time(NULL));
 }
 
-/* The names of the agents, as an array. */
-static void
-rpcutil_put_agents(struct wire_writer *w)
-{
-	size_t	n;
-
-	for (n = 0; dispatch_agents[n] != NULL; n++)
-		;
-	wire_put_array(w, n);
-	for (n = 0; dispatch_agents[n] != NULL; n++)
-		wire_put_str(w, dispatch_agents[n]->name);
-}
-
 /* inventory: identity, facts, classes and what this agent offers. */
 static void
 rpcutil_inventory(struct call *c)
 {
-	const struct facts	*f = facts_get(c->conf);
+	const struct factset	*fs = facts_get(c->conf);
 
 	wire_put_map(&c->data, 6);
 	wire_put_kstr(&c->data, "identity", c->conf->identity);
 	wire_put_str(&c->data, "facts");
-	facts_put(&c->data, f);
+	factset_put_facts(&c->data, fs);
 	wire_put_str(&c->data, "classes");
-	facts_put_classes(&c->data, f);
+	factset_put_classes(&c->data, fs);
 	wire_put_str(&c->data, "agents");
-	rpcutil_put_agents(&c->data);
+	factset_put_agents(&c->data, fs);
 	wire_put_kstr(&c->data, "version", AGENT_VERSION);
 	wire_put_kint(&c->data, "protocol", MUSTER_PROTOCOL_VERSION);
 }
 
-/* get_fact: the value of one fact, nil when it is unknown. */
+/* get_fact: the value of one fact, typed; nil when it is unknown. */
 static void
 rpcutil_get_fact(struct call *c)
 {
@@ -80,7 +67,7 @@ rpcutil_get_fact(struct call *c)
 	wire_put_map(&c->data, 2);
 	wire_put_kstr(&c->data, "fact", name);
 	wire_put_str(&c->data, "value");
-	facts_put_value(&c->data, facts_find(facts_get(c->conf), name));
+	factset_put_value(&c->data, factset_get(facts_get(c->conf), name));
 	free(name);
 }
 

@@ -8,6 +8,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "facts.h"
+#include "filter.h"
 #include "log.h"
 #include "muster-protocol.h"
 #include "proto.h"
@@ -102,40 +104,24 @@ void		 exec_result_release(struct exec_result *);
 
 /* agent-facts.c */
 /*
- * Facts of this host: built-ins, then external facts of facts_dir (which
- * may override any built-in but identity), and the puppet classes.
- * Gathered once, on first use.
+ * Facts of this host, one complete, sorted struct factset: built-ins, then
+ * external facts of facts_dir (which may override any built-in but
+ * identity), the puppet classes and the agents of dispatch_agents.
+ * Gathered once, on first use; owned here.
  */
-struct fact {
-	char	*key;		/* dotted: "os.family" */
-	char	*value;
-	int	 numeric;	/* written as num, not value */
-	int64_t	 num;
-};
-struct facts {
-	struct fact	 *list;
-	size_t		  n;
-	char		**classes;
-	size_t		  nclasses;
-};
-const struct facts	*facts_get(const struct conf *);
+const struct factset	*facts_get(const struct conf *);
 void			 facts_free_all(void);
-const struct fact	*facts_find(const struct facts *, const char *);
-/* The value of one fact (nil for NULL). */
-void			 facts_put_value(struct wire_writer *,
-			     const struct fact *);
-/* All facts as one map. */
-void			 facts_put(struct wire_writer *, const struct facts *);
-/* The classes as one array. */
-void			 facts_put_classes(struct wire_writer *,
-			     const struct facts *);
+/* The map a reply's "facts" holds: {"facts", "classes", "agents"}. */
+void			 facts_put_all(struct wire_writer *,
+			     const struct factset *);
 
 /* agent-dispatch.c */
 /*
  * One request being served. The handler writes exactly one map into data
  * (or nothing, for {}), and on failure sets the status through call_fail.
  * caller is the verified caller (--caller) if there is one, else the
- * request's claim.
+ * request's claim. skipped: the request's filter does not match this
+ * host, so nothing ran.
  */
 struct call {
 	const struct proto_request	*req;
@@ -145,6 +131,7 @@ struct call {
 	int				 statuscode;
 	char				*statusmsg;
 	int				 timed_out;
+	int				 skipped;
 };
 /*
  * The inputs an action takes, checked by dispatch() before its handler
@@ -178,7 +165,10 @@ struct agent_entry {
 };
 /* Every agent this program offers, NULL-terminated. */
 extern const struct agent_entry *const dispatch_agents[];
-/* Run the request's action; status and data end up in call. */
+/*
+ * Run the request's action, unless its filter does not match this host's
+ * facts (then the call is skipped); status and data end up in call.
+ */
 void	dispatch(struct call *);
 /* Fail the call with a status code and message (printf-style). */
 void	call_fail(struct call *, int, const char *, ...)
@@ -208,8 +198,11 @@ extern const struct agent_entry service_agent;
 extern const struct agent_entry package_agent;
 
 /* agent-audit.c */
-/* Log one line for a served request (syslog, or conf->audit_log). */
+/*
+ * Log one line for a served request (syslog, or conf->audit_log): its
+ * statuscode, and whether it was skipped.
+ */
 void	audit_log(const struct conf *, const struct proto_request *,
-	    const char *, int);
+	    const char *, int, int);
 
 #endif

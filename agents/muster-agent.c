@@ -86,11 +86,11 @@ agent_reply(const struct proto_request *req, struct call *c,
     int64_t elapsed_ms)
 {
 	struct proto_reply	rep;
-	struct wire_writer	out;
+	struct wire_writer	out, facts;
 	const char		*data;
 	size_t			 len;
 
-	audit_log(agent_conf, req, agent_caller, c->statuscode);
+	audit_log(agent_conf, req, agent_caller, c->statuscode, c->skipped);
 
 	memset(&rep, 0, sizeof rep);
 	rep.v = MUSTER_PROTOCOL_VERSION;
@@ -101,11 +101,18 @@ agent_reply(const struct proto_request *req, struct call *c,
 	rep.statusmsg = c->statusmsg != NULL && *c->statusmsg != '\0' ?
 	    c->statusmsg : (char *)proto_statuscode_name(c->statuscode);
 	rep.timed_out = c->timed_out;
+	rep.skipped = c->skipped;
 	rep.elapsed_ms = elapsed_ms;
 	data = wire_writer_data(&c->data, &len);
 	if (len != 0) {
 		rep.data_raw = data;
 		rep.data_len = len;
+	}
+	/* Asked for by a request that was read: skipped or not. */
+	wire_writer_init(&facts);
+	if (c->req != NULL && c->req->facts) {
+		facts_put_all(&facts, facts_get(agent_conf));
+		rep.facts_raw = wire_writer_data(&facts, &rep.facts_len);
 	}
 
 	wire_writer_init(&out);
@@ -117,12 +124,15 @@ agent_reply(const struct proto_request *req, struct call *c,
 		rep.statusmsg = (char *)"reply larger than 16 MiB";
 		rep.data_raw = NULL;
 		rep.data_len = 0;
+		rep.facts_raw = NULL;
+		rep.facts_len = 0;
 		wire_writer_reset(&out);
 		proto_reply_pack(&out, &rep);
 	}
 	data = wire_writer_data(&out, &len);
 	agent_write(data, len);
 	wire_writer_release(&out);
+	wire_writer_release(&facts);
 
 	wire_writer_release(&c->data);
 	free(c->statusmsg);

@@ -82,6 +82,8 @@ int	 factset_has_agent(const struct factset *, const char *);
 /* Copy every fact, class and agent of src into dst (src wins). */
 void	 factset_merge(struct factset *, const struct factset *);
 
+/* One fact's value, typed (nil for NULL). */
+void	 factset_put_value(struct wire_writer *, const struct fact *);
 /* The facts as one msgpack map of key to typed value. */
 void	 factset_put_facts(struct wire_writer *, const struct factset *);
 /* The classes, the agents: arrays of strings. */

@@ -1,13 +1,14 @@
 /*
  * proto.h: the request and reply messages of PROTOCOL.md, on top of wire.h.
  *
- * Packing takes the nested maps (args, filter, data, facts) as bytes that
- * already hold one encoded map, written with a struct wire_writer, so the
- * messages are assembled without copying values one by one.
+ * Packing takes the nested values (the args, data and facts maps, the
+ * filter tree) as bytes that already hold one encoded object, written with
+ * a struct wire_writer, so the messages are assembled without copying
+ * values one by one.
  *
  * Parsing borrows: strings are copied (freed by the _release functions) but
- * the nested maps point into the struct wire_msg that was parsed, which must
- * outlive the parsed message.
+ * the nested values point into the struct wire_msg that was parsed, which
+ * must outlive the parsed message.
  */
 #ifndef PROTO_H
 #define PROTO_H
@@ -28,14 +29,21 @@ struct proto_request {
 	char		*reason;	/* --reason, or NULL */
 	int64_t		 timeout;	/* seconds, 0: the agent's default */
 	int64_t		 time;		/* seconds since the epoch */
+	int		 facts;		/* the reply is to carry the facts */
 
-	/* Packing: pre-encoded maps (filter may be NULL). */
+	/*
+	 * Packing: the pre-encoded args map and filter tree (filter.h's
+	 * filter_put; NULL: none).
+	 */
 	const void	*args_raw;
 	size_t		 args_len;
 	const void	*filter_raw;
 	size_t		 filter_len;
 
-	/* Parsing: borrowed from the wire_msg (filter may be NULL). */
+	/*
+	 * Parsing: borrowed from the wire_msg. filter, when present, is an
+	 * array, checked no further: filter_from_wire() decodes it.
+	 */
 	const msgpack_object *args;
 	const msgpack_object *filter;
 };

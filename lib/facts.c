@@ -305,29 +305,37 @@ factset_merge(struct factset *dst, const struct factset *src)
 }
 
 void
+factset_put_value(struct wire_writer *w, const struct fact *f)
+{
+	if (f == NULL) {
+		wire_put_nil(w);
+		return;
+	}
+	switch (f->type) {
+	case FACT_INTEGER:
+		wire_put_int(w, f->integer);
+		break;
+	case FACT_FLOAT:
+		wire_put_double(w, f->number);
+		break;
+	case FACT_BOOLEAN:
+		wire_put_bool(w, f->boolean);
+		break;
+	case FACT_STRING:
+		wire_put_str(w, f->text);
+		break;
+	}
+}
+
+void
 factset_put_facts(struct wire_writer *w, const struct factset *fs)
 {
-	const struct fact	*f;
-	size_t			 i;
+	size_t	i;
 
 	wire_put_map(w, fs->nfacts);
 	for (i = 0; i < fs->nfacts; i++) {
-		f = &fs->facts[i];
-		wire_put_str(w, f->key);
-		switch (f->type) {
-		case FACT_INTEGER:
-			wire_put_int(w, f->integer);
-			break;
-		case FACT_FLOAT:
-			wire_put_double(w, f->number);
-			break;
-		case FACT_BOOLEAN:
-			wire_put_bool(w, f->boolean);
-			break;
-		case FACT_STRING:
-			wire_put_str(w, f->text);
-			break;
-		}
+		wire_put_str(w, fs->facts[i].key);
+		factset_put_value(w, &fs->facts[i]);
 	}
 }
 

@@ -124,6 +124,8 @@ proto_request_pack(struct wire_writer *w, const struct proto_request *req)
 		n++;
 	if (req->reason != NULL)
 		n++;
+	if (req->facts)
+		n++;
 	wire_put_map(w, n);
 	wire_put_kint(w, "v", req->v != 0 ? req->v : MUSTER_PROTOCOL_VERSION);
 	wire_put_kstr(w, "id", req->id);
@@ -133,13 +135,16 @@ proto_request_pack(struct wire_writer *w, const struct proto_request *req)
 	proto_put_map(w, req->args_raw, req->args_len);
 	if (req->filter_raw != NULL) {
 		wire_put_str(w, "filter");
-		proto_put_map(w, req->filter_raw, req->filter_len);
+		wire_put_raw(w, req->filter_raw, req->filter_len);
 	}
 	wire_put_kstr(w, "caller", req->caller);
 	if (req->reason != NULL)
 		wire_put_kstr(w, "reason", req->reason);
 	wire_put_kint(w, "timeout", req->timeout);
 	wire_put_kint(w, "time", req->time);
+	/* Only when asked: an older agent ignores it either way. */
+	if (req->facts)
+		wire_put_kbool(w, "facts", 1);
 }
 
 /* Set *cause and return code. */
@@ -295,11 +300,12 @@ proto_request_parse(const msgpack_object *o, struct proto_request *req,
 		    wire_type_name(wire_type(v))));
 	req->args = v;
 
+	/* The filter tree (filter_put): its nodes are arrays. */
 	if ((v = wire_map_get(o, "filter")) != NULL &&
 	    wire_type(v) != WIRE_NIL) {
-		if (wire_type(v) != WIRE_MAP)
+		if (wire_type(v) != WIRE_ARRAY)
 			return (proto_error(MUSTER_INVALID_DATA, cause,
-			    "request 'filter' is a %s, not a map",
+			    "request 'filter' is a %s, not an array",
 			    wire_type_name(wire_type(v))));
 		req->filter = v;
 	}
@@ -319,6 +325,9 @@ proto_request_parse(const msgpack_object *o, struct proto_request *req,
 	if ((r = proto_want_int(o, "request", "time", &req->time,
 	    cause)) != 0)
 		return (r);
+	if (wire_get_bool(o, "facts", &req->facts) == -2)
+		return (proto_error(MUSTER_INVALID_DATA, cause,
+		    "request 'facts' is not a boolean"));
 	return (0);
 }
 

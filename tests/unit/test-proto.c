@@ -26,12 +26,13 @@ enum test_kind {
 	TEST_ARRAY,	/* [] */
 	TEST_NEGATIVE,	/* -1 */
 	TEST_LONG,	/* a string of 40 letters */
-	TEST_BADNAME	/* "Bad Name!" */
+	TEST_BADNAME,	/* "Bad Name!" */
+	TEST_MAP	/* {} */
 };
 
 static const char *test_request_keys[] = {
 	"v", "id", "agent", "action", "args", "filter", "caller", "reason",
-	"timeout", "time"
+	"timeout", "time", "facts"
 };
 #define TEST_NKEYS (sizeof test_request_keys / sizeof test_request_keys[0])
 
@@ -60,6 +61,9 @@ test_put_kind(struct wire_writer *w, enum test_kind kind)
 		break;
 	case TEST_BADNAME:
 		wire_put_str(w, "Bad Name!");
+		break;
+	case TEST_MAP:
+		wire_put_map(w, 0);
 		break;
 	default:
 		return (0);
@@ -105,13 +109,18 @@ test_request(struct wire_writer *w, const char *key, enum test_kind kind)
 			wire_put_kstr(w, "command", "true");
 			break;
 		case 5:
-			wire_put_map(w, 0);
+			wire_put_array(w, 2);
+			wire_put_str(w, "agent");
+			wire_put_str(w, "shell");
 			break;
 		case 6:
 			wire_put_str(w, "op@host");
 			break;
 		case 7:
 			wire_put_str(w, "because");
+			break;
+		case 10:
+			wire_put_bool(w, 1);
 			break;
 		default:
 			wire_put_int(w, 30);
@@ -164,9 +173,13 @@ test_request_round_trip(void **state)
 		wire_put_map(&args, 2);
 		wire_put_kstr(&args, "command", "uptime");
 		wire_put_kint(&args, "timeout", 5);
+		/* A filter is a tree of arrays (filter_put). */
 		wire_writer_init(&filter);
-		wire_put_map(&filter, 1);
-		wire_put_kstr(&filter, "role", "web");
+		wire_put_array(&filter, 4);
+		wire_put_str(&filter, "fact");
+		wire_put_str(&filter, "role");
+		wire_put_str(&filter, "=");
+		wire_put_str(&filter, "web");
 
 		memset(&req, 0, sizeof req);
 		proto_new_id(req.id);
@@ -180,13 +193,14 @@ test_request_round_trip(void **state)
 			req.reason = xstrdup("deploy 42");
 			req.filter_raw = wire_writer_data(&filter,
 			    &req.filter_len);
+			req.facts = 1;
 		}
 
 		wire_writer_init(&w);
 		proto_request_pack(&w, &req);
 		buf = wire_writer_data(&w, &len);
 		assert_int_equal(wire_decode(buf, len, &msg, NULL, &cause), 1);
-		assert_int_equal(wire_len(msg.root), pass == 1 ? 10 : 8);
+		assert_int_equal(wire_len(msg.root), pass == 1 ? 11 : 8);
 		assert_int_equal(proto_request_parse(msg.root, &out, &err), 0);
 		assert_null(err);
 
@@ -205,15 +219,19 @@ test_request_round_trip(void **state)
 		if (pass == 1) {
 			assert_string_equal(out.reason, "deploy 42");
 			assert_non_null(out.filter);
-			assert_int_equal(wire_get_str(out.filter, "role", &s),
-			    0);
-			assert_string_equal(s, "web");
-			free(s);
+			assert_int_equal(wire_len(out.filter), 4);
+			assert_int_equal(wire_str(wire_array_at(out.filter, 3),
+			    &cause, &len), 0);
+			assert_true(len == 3 && memcmp(cause, "web", 3) == 0);
+			assert_int_equal(out.facts, 1);
 		} else {
 			assert_null(out.reason);
 			assert_null(out.filter);
+			assert_int_equal(out.facts, 0);
 			assert_null(wire_map_get(msg.root, "filter"));
 			assert_null(wire_map_get(msg.root, "reason"));
+			/* Not asked: not sent, so older agents never see it. */
+			assert_null(wire_map_get(msg.root, "facts"));
 		}
 
 		proto_request_release(&out);
@@ -253,6 +271,10 @@ test_request_errors(void **state)
 		{ "filter", TEST_SKIP, 0 },
 		{ "filter", TEST_NIL, 0 },
 		{ "filter", TEST_STR, MUSTER_INVALID_DATA },
+		/* A map is no tree: what an older client might have sent. */
+		{ "filter", TEST_MAP, MUSTER_INVALID_DATA },
+		/* Only the shape: filter_from_wire() checks the tree. */
+		{ "filter", TEST_ARRAY, 0 },
 		{ "caller", TEST_SKIP, 0 },
 		{ "caller", TEST_INT, MUSTER_INVALID_DATA },
 		{ "reason", TEST_SKIP, 0 },
@@ -261,6 +283,10 @@ test_request_errors(void **state)
 		{ "timeout", TEST_STR, MUSTER_INVALID_DATA },
 		{ "timeout", TEST_NEGATIVE, MUSTER_INVALID_DATA },
 		{ "time", TEST_STR, MUSTER_INVALID_DATA },
+		{ "facts", TEST_SKIP, 0 },
+		{ "facts", TEST_NIL, 0 },
+		{ "facts", TEST_STR, MUSTER_INVALID_DATA },
+		{ "facts", TEST_INT, MUSTER_INVALID_DATA },
 	};
 	char	*cause;
 	size_t	 i;
