@@ -187,6 +187,11 @@ agent_serve(const char *buf, size_t len)
 		c.req = &req;
 		c.conf = agent_conf;
 		c.caller = agent_caller != NULL ? agent_caller : req.caller;
+		/*
+		 * Live facts for each request: on a kept channel (a warm
+		 * session) the agent serves many, and facts change between.
+		 */
+		facts_free_all();
 		dispatch(&c);
 	}
 	agent_reply(&req, &c, agent_now() - start);

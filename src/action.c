@@ -447,10 +447,14 @@ action_run(struct cmd_ctx *ctx, struct action_spec *spec)
 	args = wire_writer_data(&spec->args, &argslen);
 	req.args_raw = args;
 	req.args_len = argslen;
-	/* The filter travels: each agent checks it on its live facts. */
+	/*
+	 * The filter travels: each agent checks it on its live facts, and
+	 * sends them back, so the cache follows what the filters saw.
+	 */
 	if ((f = selection_the_filter(&ctx->sel)) != NULL) {
 		filter_put(&filter_w, f);
 		req.filter_raw = wire_writer_data(&filter_w, &req.filter_len);
+		req.facts = 1;
 	}
 	proto_request_pack(&r->request, &req);
 

@@ -643,12 +643,13 @@ factcache_note(struct factcache **fcp, const struct host *h,
 	struct factset		 fs;
 	const char		*cause;
 
-	if (!res->have_reply || res->status != RESULT_OK ||
-	    res->foreign_sender)
+	/* A reply's facts hold whatever the action did (skipped too). */
+	if (!res->have_reply || res->foreign_sender)
 		return;
 	if (res->reply.facts != NULL)
 		o = res->reply.facts;
-	else if (spec != NULL && strcmp(spec->agent, "rpcutil") == 0 &&
+	else if (res->status == RESULT_OK && spec != NULL &&
+	    strcmp(spec->agent, "rpcutil") == 0 &&
 	    strcmp(spec->action, "inventory") == 0)
 		o = res->reply.data;
 	if (o == NULL || wire_type(o) != WIRE_MAP ||
