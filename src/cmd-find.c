@@ -1,8 +1,11 @@
 /*
- * cmd-find.c: muster find: the hosts a selection matches, one a line,
- * nothing contacted.
+ * cmd-find.c: muster find: the hosts a selection matches, one a line
+ * (as --senders gives them, to chain: find ... | muster ping -w -), or
+ * --json; nothing contacted.
  */
 #include <stdlib.h>
+
+#include <jansson.h>
 
 #include "muster.h"
 
@@ -10,6 +13,7 @@ static int
 cmd_find_exec(struct cmd_ctx *ctx, int argc, char **argv)
 {
 	struct hostlist	 l = HOSTLIST_INIT;
+	json_t		*j, *a;
 	char		*cause = NULL, *unknown;
 	size_t		 i, n;
 
@@ -24,8 +28,25 @@ cmd_find_exec(struct cmd_ctx *ctx, int argc, char **argv)
 		free(cause);
 		return (EXIT_USAGE);
 	}
-	for (i = 0; i < l.n; i++)
-		printf("%s\n", l.hosts[i]);
+	if (ctx->json) {
+		j = json_object();
+		a = json_array();
+		for (i = 0; i < l.n; i++)
+			json_array_append_new(a, json_string(l.hosts[i]));
+		json_object_set_new(j, "hosts", a);
+		a = json_array();
+		for (i = 0; i < ctx->sel.unknown.n; i++)
+			json_array_append_new(a,
+			    json_string(ctx->sel.unknown.hosts[i]));
+		json_object_set_new(j, "unknown", a);
+		json_dumpf(j, stdout, JSON_INDENT(2));
+		fputc('\n', stdout);
+		json_decref(j);
+	} else {
+		/* One name a line: what --senders gives, for -w -. */
+		for (i = 0; i < l.n; i++)
+			printf("%s\n", l.hosts[i]);
+	}
 	/* Kept because nothing is known of them: say so, apart. */
 	if (ctx->sel.unknown.n > 0) {
 		unknown = hostlist_fold(ctx->sel.unknown.hosts,
@@ -46,4 +67,6 @@ const struct cmd_entry cmd_find_entry = {
 	.summary = "list the hosts the selection matches; contact none",
 	.exec = cmd_find_exec,
 	.groups = CMD_SELECTION,
+	/* --senders is its output already; --json for scripts. */
+	.options = CMD_OPTIONS(OPT_SENDERS, OPT_JSON),
 };

@@ -214,12 +214,13 @@ cmd_takes(const struct cmd_entry *e, const struct cmd_option *o)
 
 	if (e == NULL || o->group == CMD_GENERAL)
 		return (1);
-	if (o->group != CMD_OWN)
-		return ((e->groups & o->group) != 0);
+	/* Named by the command: its own, or one of a group it lacks. */
 	for (id = e->options; id != NULL && *id != 0; id++) {
 		if (*id == o->id)
 			return (1);
 	}
+	if (o->group != CMD_OWN)
+		return ((e->groups & o->group) != 0);
 	return (0);
 }
 

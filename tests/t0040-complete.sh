@@ -77,7 +77,8 @@ test_expect_success 'COMMAND --help lists the options that command takes, and on
 	test_grep "^Host selection:" help &&
 	test_grep "^General:" help &&
 	test_grep ! "^Execution:" help &&
-	test_grep ! "^Output:" help &&
+	test_grep -e "^  --senders" help &&
+	test_grep ! -e "--display" help &&
 	"$MUSTER" help doc >help &&
 	test_grep "^  -v, --verbose  " help &&
 	test_grep ! "^  -w " help &&
@@ -130,7 +131,8 @@ test_expect_success '--complete options: a command'"'"'s options, as its help li
 	done &&
 	"$MUSTER" --complete options find >words &&
 	test_grep -x -e "-w" words &&
-	test_grep ! -x -e "--json" words &&
+	test_grep -x -e "--json" words &&
+	test_grep ! -x -e "--display" words &&
 	"$MUSTER" --complete -d options ping >words &&
 	test_grep "^--display	ok|failed|all|none	which hosts to list$" words &&
 	test_grep "^-n		show targets" words
