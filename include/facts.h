@@ -59,6 +59,12 @@ struct factset {
 	 * missing from a partial set is unknown, not absent.
 	 */
 	int		  complete;
+	/*
+	 * Where factset_get() looks for a key this set lacks (facts only):
+	 * a host's cached facts over its static ones, without a copy.
+	 */
+	const struct factset *fallback;
+	struct factset_pool *pool;	/* keys, values, names */
 };
 
 void	 factset_init(struct factset *);
@@ -75,7 +81,7 @@ void	 factset_add_class(struct factset *, const char *);
 void	 factset_add_agent(struct factset *, const char *);
 /* Sort keys and names, dropping repeats (the last value of a key wins). */
 void	 factset_sort(struct factset *);
-/* A fact by key, or NULL (the set must be sorted). */
+/* A fact by key, then in the fallback set, or NULL (sets sorted). */
 const struct fact *factset_get(const struct factset *, const char *);
 int	 factset_has_class(const struct factset *, const char *);
 int	 factset_has_agent(const struct factset *, const char *);

@@ -13,6 +13,20 @@
 #include "facts.h"
 #include "xmalloc.h"
 
+/*
+ * Keys, values and names live in the set's own pool of chunks, freed
+ * together: a host's set is built once and read many times (the client
+ * builds one per cached host for every filter), so one allocation per
+ * few KiB beats two per fact.
+ */
+#define FACTS_POOL_CHUNK	4096
+struct factset_pool {
+	struct factset_pool	*next;
+	size_t			 used;
+	size_t			 size;
+	char			 data[];
+};
+
 void
 factset_init(struct factset *fs)
 {
@@ -20,28 +34,47 @@ factset_init(struct factset *fs)
 	fs->sorted = 1;
 }
 
-static void
-factset_names_free(char **v, size_t n)
+/* A copy of len bytes of s, NUL-terminated, in the set's pool. */
+static char *
+factset_strndup(struct factset *fs, const char *s, size_t len)
 {
-	size_t	i;
+	struct factset_pool	*p = fs->pool;
+	size_t			 size;
+	char			*out;
 
-	for (i = 0; i < n; i++)
-		free(v[i]);
-	free(v);
+	if (p == NULL || p->size - p->used < len + 1) {
+		size = len + 1 > FACTS_POOL_CHUNK ? len + 1 : FACTS_POOL_CHUNK;
+		p = xmalloc(sizeof *p + size);
+		p->size = size;
+		p->used = 0;
+		p->next = fs->pool;
+		fs->pool = p;
+	}
+	out = p->data + p->used;
+	memcpy(out, s, len);
+	out[len] = '\0';
+	p->used += len + 1;
+	return (out);
+}
+
+static char *
+factset_strdup(struct factset *fs, const char *s)
+{
+	return (factset_strndup(fs, s, strlen(s)));
 }
 
 void
 factset_release(struct factset *fs)
 {
-	size_t	i;
+	struct factset_pool	*p, *next;
 
-	for (i = 0; i < fs->nfacts; i++) {
-		free(fs->facts[i].key);
-		free(fs->facts[i].text);
+	for (p = fs->pool; p != NULL; p = next) {
+		next = p->next;
+		free(p);
 	}
 	free(fs->facts);
-	factset_names_free(fs->classes, fs->nclasses);
-	factset_names_free(fs->agents, fs->nagents);
+	free(fs->classes);
+	free(fs->agents);
 	factset_init(fs);
 }
 
@@ -79,28 +112,39 @@ factset_guess(const char *text, int64_t *i, double *d, int *b)
 	return (FACT_STRING);
 }
 
+/* Append a fact whose text is len bytes; factset_sort() resolves repeats. */
+static void
+factset_append_n(struct factset *fs, const char *key, const char *text,
+    size_t len, enum fact_type type, int64_t i, double d, int b)
+{
+	struct fact	*f;
+
+	if (fs->nfacts == fs->afacts) {
+		fs->afacts = fs->afacts == 0 ? 64 : fs->afacts * 2;
+		fs->facts = xreallocarray(fs->facts, fs->afacts,
+		    sizeof *fs->facts);
+	}
+	f = &fs->facts[fs->nfacts++];
+	f->key = factset_strdup(fs, key);
+	f->text = factset_strndup(fs, text, len);
+	f->type = type;
+	f->integer = i;
+	f->number = d;
+	f->boolean = b;
+	/* Still sorted if it comes after the last key (a sorted source). */
+	if (fs->sorted && fs->nfacts > 1 &&
+	    strcmp(fs->facts[fs->nfacts - 2].key, f->key) >= 0)
+		fs->sorted = 0;
+}
+
 /* Append a fact; duplicates are resolved by factset_sort(). */
 static void
 factset_append(struct factset *fs, const char *key, const char *text,
     enum fact_type type, int64_t i, double d, int b)
 {
-	struct fact	*f;
-
-	if (fs->nfacts == fs->afacts) {
-		fs->afacts = fs->afacts == 0 ? 32 : fs->afacts * 2;
-		fs->facts = xreallocarray(fs->facts, fs->afacts,
-		    sizeof *fs->facts);
-	}
-	f = &fs->facts[fs->nfacts++];
-	memset(f, 0, sizeof *f);
-	f->key = xstrdup(key);
-	f->text = xstrdup(text);
-	f->type = type;
-	f->integer = i;
-	f->number = d;
-	f->boolean = b;
-	fs->sorted = 0;
+	factset_append_n(fs, key, text, strlen(text), type, i, d, b);
 }
+
 
 void
 factset_set(struct factset *fs, const char *key, const char *text)
@@ -133,27 +177,30 @@ factset_set_typed(struct factset *fs, const char *key, const char *text,
 }
 
 static void
-factset_add_name(char ***v, size_t *n, size_t *a, const char *name)
+factset_add_name(struct factset *fs, char ***v, size_t *n, size_t *a,
+    const char *name)
 {
 	if (*n == *a) {
 		*a = *a == 0 ? 16 : *a * 2;
 		*v = xreallocarray(*v, *a, sizeof **v);
 	}
-	(*v)[(*n)++] = xstrdup(name);
+	(*v)[(*n)++] = factset_strdup(fs, name);
+	/* Still sorted if it comes after the last name. */
+	if (fs->sorted && *n > 1 && strcmp((*v)[*n - 2], name) >= 0)
+		fs->sorted = 0;
 }
 
 void
 factset_add_class(struct factset *fs, const char *name)
 {
-	factset_add_name(&fs->classes, &fs->nclasses, &fs->aclasses, name);
-	fs->sorted = 0;
+	factset_add_name(fs, &fs->classes, &fs->nclasses, &fs->aclasses,
+	    name);
 }
 
 void
 factset_add_agent(struct factset *fs, const char *name)
 {
-	factset_add_name(&fs->agents, &fs->nagents, &fs->aagents, name);
-	fs->sorted = 0;
+	factset_add_name(fs, &fs->agents, &fs->nagents, &fs->aagents, name);
 }
 
 /* Keys in order; for equal keys, the one set later after. */
@@ -184,10 +231,9 @@ factset_sort_names(char **v, size_t *n)
 	if (*n < 2)
 		return;
 	qsort(v, *n, sizeof *v, factset_name_cmp);
+	/* Repeats stay in the pool until the set is released. */
 	for (i = 1, j = 1; i < *n; i++) {
-		if (strcmp(v[i], v[j - 1]) == 0)
-			free(v[i]);
-		else
+		if (strcmp(v[i], v[j - 1]) != 0)
 			v[j++] = v[i];
 	}
 	*n = j;
@@ -221,11 +267,8 @@ factset_sort(struct factset *fs)
 		for (i = 0, j = 0; i < fs->nfacts; i++) {
 			f = &fs->facts[i];
 			if (i + 1 < fs->nfacts &&
-			    strcmp(f->key, fs->facts[i + 1].key) == 0) {
-				free(f->key);
-				free(f->text);
+			    strcmp(f->key, fs->facts[i + 1].key) == 0)
 				continue;
-			}
 			keep = &fs->facts[j++];
 			if (keep != f)
 				*keep = *f;
@@ -240,18 +283,22 @@ factset_sort(struct factset *fs)
 const struct fact *
 factset_get(const struct factset *fs, const char *key)
 {
-	size_t	lo = 0, hi = fs->nfacts, mid;
+	size_t	lo, hi, mid;
 	int	c;
 
-	while (lo < hi) {
-		mid = lo + (hi - lo) / 2;
-		c = strcmp(key, fs->facts[mid].key);
-		if (c == 0)
-			return (&fs->facts[mid]);
-		if (c < 0)
-			hi = mid;
-		else
-			lo = mid + 1;
+	for (; fs != NULL; fs = fs->fallback) {
+		lo = 0;
+		hi = fs->nfacts;
+		while (lo < hi) {
+			mid = lo + (hi - lo) / 2;
+			c = strcmp(key, fs->facts[mid].key);
+			if (c == 0)
+				return (&fs->facts[mid]);
+			if (c < 0)
+				hi = mid;
+			else
+				lo = mid + 1;
+		}
 	}
 	return (NULL);
 }
@@ -410,12 +457,7 @@ factset_from_value(struct factset *fs, char *key, size_t keylen,
 			*cause = "a fact value too long or holding NUL";
 			return (-1);
 		}
-		{
-			char	*t = xstrndup(s, slen);
-
-			factset_append(fs, key, t, FACT_STRING, 0, 0, 0);
-			free(t);
-		}
+		factset_append_n(fs, key, s, slen, FACT_STRING, 0, 0, 0);
 		return (0);
 	case WIRE_INT:
 		wire_int(o, &n);
@@ -450,7 +492,7 @@ factset_names_from_wire(struct factset *fs, const msgpack_object *a,
     void (*add)(struct factset *, const char *), const char **cause)
 {
 	const char	*s;
-	char		*t;
+	char		 t[FACTS_KEY_MAX * 4 + 1];
 	size_t		 i, len;
 
 	if (wire_type(a) != WIRE_ARRAY || wire_len(a) > FACTS_CLASSES_MAX_N) {
@@ -464,9 +506,9 @@ factset_names_from_wire(struct factset *fs, const msgpack_object *a,
 			*cause = "a class or agent that is not a name";
 			return (-1);
 		}
-		t = xstrndup(s, len);
+		memcpy(t, s, len);
+		t[len] = '\0';
 		add(fs, t);
-		free(t);
 	}
 	return (0);
 }

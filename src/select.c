@@ -227,17 +227,14 @@ selection_inventory_path(struct selection *sel, const char *configured)
 }
 
 /*
- * What is known of a host here: the inventory's static facts and its name
- * as identity (a partial set), or the cache's record with the static
- * facts filling in (a complete set: the host's own facts win).
+ * What the inventory says of a host: its static facts and its name as
+ * identity, a partial set.
  */
 static void
-selection_host_facts(const char *name, const struct inventory *inv,
-    const struct factcache *cache, struct factset *fs)
+selection_static_facts(const char *name, const struct inventory *inv,
+    struct factset *fs)
 {
 	const struct inventory_host	*ih;
-	const struct factset		*cached = NULL;
-	struct factset			 own;
 	size_t				 i;
 
 	factset_init(fs);
@@ -245,15 +242,6 @@ selection_host_facts(const char *name, const struct inventory *inv,
 	if (inv != NULL && (ih = inventory_find(inv, name)) != NULL) {
 		for (i = 0; i < ih->nfacts; i++)
 			factset_set(fs, ih->facts[i].key, ih->facts[i].value);
-	}
-	if (cache != NULL &&
-	    (cached = factcache_get(cache, name, NULL)) != NULL) {
-		factset_init(&own);
-		factset_merge(&own, cached);
-		factset_sort(&own);
-		factset_merge(fs, &own);
-		factset_release(&own);
-		fs->complete = 1;
 	}
 	factset_sort(fs);
 }
@@ -269,8 +257,9 @@ selection_apply_filter(struct selection *sel, const struct inventory *inv,
     struct hostlist *out, char **cause)
 {
 	const struct filter	*f;
+	const struct factset	*cached;
 	struct factcache	*cache = NULL;
-	struct factset		 fs;
+	struct factset		 fs, view;
 	struct hostlist		 keep = HOSTLIST_INIT;
 	enum filter_result	 r;
 	size_t			 i;
@@ -281,8 +270,19 @@ selection_apply_filter(struct selection *sel, const struct inventory *inv,
 	if (!sel->discovery_live)
 		cache = factcache_load();
 	for (i = 0; i < out->n; i++) {
-		selection_host_facts(out->hosts[i], inv, cache, &fs);
-		r = filter_eval(f, &fs);
+		selection_static_facts(out->hosts[i], inv, &fs);
+		/*
+		 * A cache record is the host's whole story, its static facts
+		 * filling in where it says nothing (a view, not a copy).
+		 */
+		if (cache != NULL &&
+		    (cached = factcache_get(cache, out->hosts[i], NULL)) != NULL) {
+			view = *cached;
+			view.fallback = &fs;
+			view.complete = 1;
+			r = filter_eval(f, &view);
+		} else
+			r = filter_eval(f, &fs);
 		if (r == FILTER_YES || r == FILTER_UNKNOWN) {
 			hostlist_add(&keep, out->hosts[i]);
 			if (r == FILTER_UNKNOWN)
