@@ -17,10 +17,11 @@
  *		 | WORD | "/" RE "/"	a class, or a class matching RE
  *		 | "agent(" NAME ")"	an agent the host offers (as -A)
  * OP is one of = == != < > <= >=. Words may be quoted with "..." or
- * '...'. Comparison: numerically when both sides are numbers, in dpkg's
- * version order when both look like versions, as booleans when the fact
- * is a boolean, else as strings. A fact the host does not have matches no
- * comparison (not even !=).
+ * '...'; && and || end a bare value. Comparison: as booleans when the
+ * fact is a boolean and the value one (true false yes no 1 0), else
+ * numerically when both sides are numbers, in dpkg's version order when
+ * both look like versions, else as strings. A fact the host does not
+ * have matches no comparison (not even !=).
  */
 #ifndef FILTER_H
 #define FILTER_H

@@ -271,8 +271,11 @@ filter_read_bare(struct filter_parser *p)
 {
 	size_t	start = p->pos;
 
+	/* "role=db&&rack=r4": && and || end a bare value too. */
 	while (p->s[p->pos] != '\0' &&
-	    !isspace((unsigned char)p->s[p->pos]) && p->s[p->pos] != ')')
+	    !isspace((unsigned char)p->s[p->pos]) && p->s[p->pos] != ')' &&
+	    strncmp(p->s + p->pos, "&&", 2) != 0 &&
+	    strncmp(p->s + p->pos, "||", 2) != 0)
 		p->pos++;
 	return (xstrndup(p->s + start, p->pos - start));
 }
@@ -1149,7 +1152,8 @@ static int
 filter_plain_value(const char *s)
 {
 	return (*s != '\0' && strcspn(s, " \t\n()\"'") == strlen(s) &&
-	    strchr("/~=!<>", *s) == NULL);
+	    strchr("/~=!<>", *s) == NULL && strstr(s, "&&") == NULL &&
+	    strstr(s, "||") == NULL);
 }
 
 /* Would it read s back as one class word? */

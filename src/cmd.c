@@ -343,8 +343,7 @@ cmd_print_group(FILE *f, const struct cmd_entry *e, size_t g)
 		cmd_print_option(f, o, also);
 	}
 	if (len != 0)
-		fprintf(f, "  %-20s  metadata filters: not in this version\n",
-		    reserved);
+		fprintf(f, "  %-20s  not in this version\n", reserved);
 }
 
 /* Print a command's usage and the options it takes. */

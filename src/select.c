@@ -237,12 +237,25 @@ selection_static_facts(const char *name, const struct inventory *inv,
 	const struct inventory_host	*ih;
 	size_t				 i;
 
+	struct strbuf			 groups = STRBUF_INIT;
+
 	factset_init(fs);
 	factset_set(fs, "identity", name);
 	if (inv != NULL && (ih = inventory_find(inv, name)) != NULL) {
-		for (i = 0; i < ih->nfacts; i++)
+		for (i = 0; i < ih->nfacts; i++) {
+			/* Groups accumulate: joined, as facts shows them. */
+			if (strcmp(ih->facts[i].key, "group") == 0) {
+				if (groups.len > 0)
+					strbuf_addch(&groups, ',');
+				strbuf_addstr(&groups, ih->facts[i].value);
+				continue;
+			}
 			factset_set(fs, ih->facts[i].key, ih->facts[i].value);
+		}
 	}
+	if (groups.len > 0)
+		factset_set_typed(fs, "group", groups.buf, FACT_STRING);
+	strbuf_release(&groups);
 	factset_sort(fs);
 }
 
@@ -267,8 +280,13 @@ selection_apply_filter(struct selection *sel, const struct inventory *inv,
 	(void)cause;
 	if ((f = selection_the_filter(sel)) == NULL)
 		return (0);
-	if (!sel->discovery_live)
-		cache = factcache_load();
+	/* --discovery live: nothing known here decides; every host does. */
+	if (sel->discovery_live) {
+		for (i = 0; i < out->n; i++)
+			hostlist_add(&sel->unknown, out->hosts[i]);
+		return (0);
+	}
+	cache = factcache_load();
 	for (i = 0; i < out->n; i++) {
 		selection_static_facts(out->hosts[i], inv, &fs);
 		/*

@@ -186,6 +186,8 @@ test_logic(void **state)
 	assert_int_equal(eval_s(&fs, "role=web && env=staging"), FILTER_NO);
 	assert_int_equal(eval_s(&fs, "role=db or env=prod"), FILTER_YES);
 	assert_int_equal(eval_s(&fs, "role=db || env=staging"), FILTER_NO);
+	assert_int_equal(eval_s(&fs, "role=web&&env=prod"), FILTER_YES);
+	assert_int_equal(eval_s(&fs, "role=db||env=prod"), FILTER_YES);
 	assert_int_equal(eval_s(&fs, "not role=db"), FILTER_YES);
 	assert_int_equal(eval_s(&fs, "!role=web"), FILTER_NO);
 	assert_int_equal(eval_s(&fs, "NOT nginx AND apache"), FILTER_YES);
@@ -404,6 +406,7 @@ test_round_trips(void **state)
 	round_trip("not (a or b) and (c or d)");
 	round_trip("os.release.major>=12 zsh.version<5.10-1");
 	round_trip("x=~y");
+	round_trip("x=\"a&&b\" or y=\"c||d\"");
 }
 
 /* Trees a request may carry that are not filters. */
