@@ -48,41 +48,14 @@ audit_caller(void)
 	return (s);
 }
 
-/* mkdir -p with mode 0700 for what we create. */
-static int
-audit_mkdirs(char *path)
-{
-	char	*p;
-
-	for (p = path + 1; *p != '\0'; p++) {
-		if (*p != '/')
-			continue;
-		*p = '\0';
-		if (mkdir(path, 0700) == -1 && errno != EEXIST) {
-			*p = '/';
-			return (-1);
-		}
-		*p = '/';
-	}
-	if (mkdir(path, 0700) == -1 && errno != EEXIST)
-		return (-1);
-	return (0);
-}
-
 /* The audit log's path. */
 static char *
 audit_path(void)
 {
-	const char	*state = getenv("XDG_STATE_HOME");
-	const char	*home = getenv("HOME");
-	char		*dir, *path;
+	char	*dir, *path;
 
-	if (state != NULL && *state == '/')
-		xasprintf(&dir, "%s/muster", state);
-	else
-		xasprintf(&dir, "%s/.local/state/muster",
-		    home != NULL ? home : "/");
-	if (audit_mkdirs(dir) != 0) {
+	dir = config_state_dir();
+	if (config_mkdirs(dir) != 0) {
 		log_warn("audit: cannot create %s", dir);
 		free(dir);
 		return (NULL);

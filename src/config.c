@@ -5,6 +5,8 @@
  * silently changes nothing.
  */
 #include <ctype.h>
+#include <sys/stat.h>
+
 #include <errno.h>
 #include <limits.h>
 #include <stdlib.h>
@@ -29,6 +31,47 @@ config_dir(void)
 	else
 		xasprintf(&s, "%s/.config/muster", home != NULL ? home : "");
 	return (s);
+}
+
+/* muster's state directory: $XDG_STATE_HOME/muster, ~/.local/state/muster. */
+char *
+config_state_dir(void)
+{
+	const char	*state = getenv("XDG_STATE_HOME");
+	const char	*home = getenv("HOME");
+	char		*s;
+
+	if (state != NULL && *state == '/')
+		xasprintf(&s, "%s/muster", state);
+	else
+		xasprintf(&s, "%s/.local/state/muster",
+		    home != NULL ? home : "");
+	return (s);
+}
+
+/* mkdir -p dir, mode 0700 for what is created; -1 with errno. */
+int
+config_mkdirs(const char *dir)
+{
+	char	*path, *p;
+	int	 rc = 0;
+
+	path = xstrdup(dir);
+	for (p = path + 1; rc == 0; p++) {
+		if (*p != '/' && *p != '\0')
+			continue;
+		if (*p == '\0') {
+			if (mkdir(path, 0700) == -1 && errno != EEXIST)
+				rc = -1;
+			break;
+		}
+		*p = '\0';
+		if (mkdir(path, 0700) == -1 && errno != EEXIST)
+			rc = -1;
+		*p = '/';
+	}
+	free(path);
+	return (rc);
 }
 
 /* Parse a positive integer setting. */

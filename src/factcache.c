@@ -513,31 +513,17 @@ static int
 factcache_mkdirs(const char *path, char **cause)
 {
 	char	*dir, *p;
-	int	 end;
+	int	 rc = 0;
 
 	dir = xstrdup(path);
-	if ((p = strrchr(dir, '/')) == NULL || p == dir) {
-		free(dir);
-		return (0);
-	}
-	*p = '\0';
-	for (p = dir + 1; ; p++) {
-		if (*p != '/' && *p != '\0')
-			continue;
-		end = *p == '\0';
+	if ((p = strrchr(dir, '/')) != NULL && p != dir) {
 		*p = '\0';
-		if (mkdir(dir, 0700) != 0 && errno != EEXIST) {
+		if ((rc = config_mkdirs(dir)) != 0)
 			xasprintf(cause, "cannot create %s: %s", dir,
 			    strerror(errno));
-			free(dir);
-			return (-1);
-		}
-		if (end)
-			break;
-		*p = '/';
 	}
 	free(dir);
-	return (0);
+	return (rc);
 }
 
 int

@@ -268,6 +268,10 @@ int	 config_load(struct config *, char **);
 void	 config_release(struct config *);
 /* The directory of muster's config files, "~/.config/muster". */
 char	*config_dir(void);
+/* Its state directory (audit log, last run), "~/.local/state/muster". */
+char	*config_state_dir(void);
+/* mkdir -p, 0700 for what is created; -1 with errno. */
+int	 config_mkdirs(const char *);
 
 /* result.c */
 struct host;

@@ -20,43 +20,6 @@
 /* A record larger than this is not one muster wrote. */
 #define RUNRECORD_MAX	(256 * 1024 * 1024)
 
-/* The state directory (new string). */
-static char *
-runrecord_dir(void)
-{
-	const char	*state = getenv("XDG_STATE_HOME");
-	const char	*home = getenv("HOME");
-	char		*dir;
-
-	if (state != NULL && *state == '/')
-		xasprintf(&dir, "%s/muster", state);
-	else
-		xasprintf(&dir, "%s/.local/state/muster",
-		    home != NULL ? home : "/");
-	return (dir);
-}
-
-/* mkdir -p, mode 0700 for what is created. */
-static int
-runrecord_mkdirs(char *path)
-{
-	char	*p;
-
-	for (p = path + 1; *p != '\0'; p++) {
-		if (*p != '/')
-			continue;
-		*p = '\0';
-		if (mkdir(path, 0700) == -1 && errno != EEXIST) {
-			*p = '/';
-			return (-1);
-		}
-		*p = '/';
-	}
-	if (mkdir(path, 0700) == -1 && errno != EEXIST)
-		return (-1);
-	return (0);
-}
-
 /* Write all of buf; -1 with errno on error. */
 static int
 runrecord_write_all(int fd, const char *buf, size_t len)
@@ -107,9 +70,9 @@ runrecord_write(struct run *r, const struct action_spec *spec)
 	text = json_dumps(j, JSON_COMPACT);
 	json_decref(j);
 
-	dir = runrecord_dir();
+	dir = config_state_dir();
 	xasprintf(&path, "%s/last-run", dir);
-	if (text == NULL || runrecord_mkdirs(dir) != 0) {
+	if (text == NULL || config_mkdirs(dir) != 0) {
 		log_warn("run record: cannot create %s", dir);
 		goto out;
 	}
@@ -178,7 +141,7 @@ runrecord_hosts(const char *which, struct hostlist *out, char **cause)
 	int		 s, unanswered, rc = -1;
 
 	unanswered = strcmp(which, "unanswered") == 0;
-	dir = runrecord_dir();
+	dir = config_state_dir();
 	xasprintf(&path, "%s/last-run", dir);
 	free(dir);
 	if (stat(path, &st) != 0) {
