@@ -22,7 +22,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	r = run_new();
 	run_add_host(r, "fuzz01");
-	result_set_reply(&r->hosts[0]->result, (const char *)data, size);
+	result_set_reply(r->hosts[0], (const char *)data, size);
 	action_spec_init(&spec, "rpcutil", "inventory");
 	wire_put_map(&spec.args, 0);
 	memset(&ctx, 0, sizeof ctx);
