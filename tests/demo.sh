@@ -145,6 +145,18 @@ else
 	show "$M -w '$ALL' nrpe check_state --nagios"
 	show "$M -w '$ALL' nrpe check_load"
 
+	# Selecting hosts by what they are. The demo's own fact cache.
+	XDG_CACHE_HOME=$D/cache
+	export XDG_CACHE_HOME
+	rm -rf "$D/cache"
+	show "$BUILD/muster -i $D/inventory find -F role=db"
+	note "no fact cache yet: every host is asked, and those that are not db answer skipped"
+	show "$M -i $D/inventory ping -C role::db --display none"
+	show "$M -i $D/inventory facts --refresh --display none"
+	show "$BUILD/muster -i $D/inventory facts role"
+	show "$BUILD/muster -i $D/inventory find -S '(role=web or role=db) and env=prod and rack=r1'"
+	show "$M -i $D/inventory -S 'role::db and not rack=r0' shell 'uptime -p'"
+
 	# A warm session: one holder keeps every host connected with its
 	# agent running, so the next commands skip connecting (connect=0 ms).
 	show "$M -w '$ALL' session start --idle 300"
