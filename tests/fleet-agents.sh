@@ -118,15 +118,8 @@ del_part()
 	fi
 }
 
-# Is any of the PIDs still running? A zombie is not.
-alive()
-{
-	for p in "$@"; do
-		s=$(awk '{ print $3 }' "/proc/$p/stat" 2>/dev/null)
-		[ -n "$s" ] && [ "$s" != Z ] && return 0
-	done
-	return 1
-}
+# alive PID...: shared with fleet.sh.
+. "$(dirname "$0")/fleet-proc.sh"
 
 # daemons HOST: the pids of the host's live daemons: those whose command
 # line names a pidfile of HOST/run that holds their pid.

@@ -152,16 +152,8 @@ session_pids()
 	    grep -vx "$$"
 }
 
-# Is any of the PIDs still running? A zombie is not: it waits for init (or
-# whatever PID 1 is) to reap it, which may take a while.
-alive()
-{
-	for p in "$@"; do
-		s=$(awk '{ print $3 }' "/proc/$p/stat" 2>/dev/null)
-		[ -n "$s" ] && [ "$s" != Z ] && return 0
-	done
-	return 1
-}
+# alive PID...: shared with fleet-agents.sh.
+. "$(dirname "$0")/fleet-proc.sh"
 
 cmd_down()
 {

@@ -2,17 +2,6 @@
 test_description='stopping for real: when muster gives up on a host (timeout, Ctrl-C), the action stops on the host too'
 . "$(dirname "$0")/test-lib.sh"
 
-# gone PATTERN: no process matches within ten seconds.
-gone()
-{
-	n=0
-	while pgrep -f "$1" >/dev/null && [ $n -lt 10 ]; do
-		sleep 1
-		n=$((n + 1))
-	done
-	! pgrep -f "$1"
-}
-
 test_expect_success 'a client timeout shorter than the action: the action is stopped' '
 	test_expect_code 3 fleet_muster -w "$(fleet_range 1 3)" -t 2 --json \
 	    rpc shell run "command=sleep 431 & sleep 432" timeout=120 >out.json &&

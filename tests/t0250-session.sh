@@ -55,17 +55,6 @@ trap 'session_cleanup; test_cleanup' EXIT
 trap 'session_cleanup; test_cleanup; exit 130' INT
 trap 'session_cleanup; test_cleanup; exit 143' TERM HUP
 
-# gone PATTERN: no process matches within ten seconds.
-gone()
-{
-	n=0
-	while pgrep -f "$1" >/dev/null && [ $n -lt 10 ]; do
-		sleep 1
-		n=$((n + 1))
-	done
-	! pgrep -fa "$1"
-}
-
 # agent_pids HOST: the muster-agent processes serving HOST (sshd gives
 # each host's sessions its own MUSTER_AGENT_CONFIG).
 agent_pids()

@@ -202,6 +202,18 @@ fleet_muster()
 	"$MUSTER" --ssh-config "$FLEET_DIR/ssh_config" "$@"
 }
 
+# gone PATTERN: no process matches within ten seconds (on the fleet's
+# hosts, that is this machine); those still there are printed.
+gone()
+{
+	n=0
+	while pgrep -f "$1" >/dev/null && [ $n -lt 10 ]; do
+		sleep 1
+		n=$((n + 1))
+	done
+	! pgrep -fa "$1"
+}
+
 # fleet_range FIRST LAST: the host list node[FIRST-LAST], zero-padded.
 fleet_range()
 {
