@@ -56,12 +56,21 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		free(cause);
 	else {
 		text = filter_format(f);
-		if ((h = filter_parse(text, &cause)) == NULL)
-			abort();
-		text2 = filter_format(h);
-		if (strcmp(text, text2) != 0 ||
-		    filter_eval(f, &fuzz_host) != filter_eval(h, &fuzz_host))
-			abort();
+		/*
+		 * Printing may lengthen ("!" is " and not "): text past the
+		 * bound a user may type is not parsed again.
+		 */
+		if (strlen(text) <= FILTER_EXPR_MAX) {
+			if ((h = filter_parse(text, &cause)) == NULL)
+				abort();
+			text2 = filter_format(h);
+			if (strcmp(text, text2) != 0 ||
+			    filter_eval(f, &fuzz_host) !=
+			    filter_eval(h, &fuzz_host))
+				abort();
+			filter_free(h);
+			free(text2);
+		}
 		wire_writer_init(&w);
 		filter_put(&w, f);
 		buf = wire_writer_data(&w, &len);
@@ -75,9 +84,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		filter_free(g);
 		wire_msg_release(&msg);
 		wire_writer_release(&w);
-		filter_free(h);
 		free(text);
-		free(text2);
 		filter_free(f);
 	}
 	/* The other option forms on the same bytes. */
