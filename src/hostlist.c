@@ -525,6 +525,7 @@ hostlist_uniq(struct hostlist *hl)
 	struct nameset	set = NAMESET_INIT;
 	size_t		i, j = 0;
 
+	nameset_reserve(&set, hl->n);
 	for (i = 0; i < hl->n; i++) {
 		if (nameset_add(&set, hl->hosts[i], i))
 			hl->hosts[j++] = hl->hosts[i];
@@ -544,6 +545,7 @@ hostlist_remove(struct hostlist *hl, const struct hostlist *drop)
 
 	if (drop->n == 0)
 		return;
+	nameset_reserve(&set, drop->n);
 	for (i = 0; i < drop->n; i++)
 		nameset_add(&set, drop->hosts[i], i);
 	for (i = 0; i < hl->n; i++) {

@@ -15,6 +15,8 @@
  * makes lookups cheap for large fleets.
  */
 #include <ctype.h>
+#include <sys/stat.h>
+
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -223,6 +225,7 @@ struct inventory *
 inventory_load(const char *path, char **cause)
 {
 	struct inventory_private	*ip;
+	struct stat			 sb;
 	struct textfile			 tf;
 	FILE				*f;
 	char				*group = NULL, *g;
@@ -234,6 +237,10 @@ inventory_load(const char *path, char **cause)
 		return (NULL);
 	}
 	ip = xcalloc(1, sizeof *ip);
+	/* Room for a host a short line: a large file rehashes no more. */
+	if (fstat(fileno(f), &sb) == 0 && sb.st_size > 0 &&
+	    (uintmax_t)sb.st_size < INVENTORY_FILE_MAX)
+		nameset_reserve(&ip->names, (size_t)sb.st_size / 16);
 	textfile_init(&tf, f, path, INVENTORY_LINE_MAX, INVENTORY_FILE_MAX);
 	while ((r = textfile_getline(&tf, cause)) == 1) {
 		lineno = (int)tf.lineno;

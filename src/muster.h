@@ -80,6 +80,8 @@ struct nameset {
 void	 nameset_init(struct nameset *);
 /* Free the table, not the names; the set is empty and usable again. */
 void	 nameset_release(struct nameset *);
+/* Make room for that many names in all (a hint: adding never fails). */
+void	 nameset_reserve(struct nameset *, size_t);
 /* Add a name with a value; 1 if added, 0 if it was there (value kept). */
 int	 nameset_add(struct nameset *, const char *, size_t);
 /* Is the name in the set? 1 with its value in *value (unless NULL), or 0. */

@@ -14,9 +14,11 @@
 /* The smallest table, in slots. */
 #define NAMESET_MIN_SIZE	16
 
+/* 16 bytes: a table of 10,000 names is 512 KiB, touched once. */
 struct nameset_slot {
 	const char	*name;	/* NULL: empty */
-	size_t		 value;
+	uint32_t	 value;
+	uint32_t	 hash;	/* of name, its low half: compared first */
 };
 
 static uint64_t
@@ -28,40 +30,70 @@ nameset_hash(const char *s)
 		h ^= (unsigned char)*s;
 		h *= 1099511628211ULL;
 	}
+	/*
+	 * FNV's low bits, the ones the mask keeps, vary little over names
+	 * that differ in a digit or two (node0001...node9999) and cluster
+	 * the probes; a final mix spreads every bit over them.
+	 */
+	h ^= h >> 32;
+	h *= 0xd6e8feb86659fd93ULL;
+	h ^= h >> 32;
 	return (h);
 }
 
-/* The slot holding name, or the empty slot where it would go. */
+/* The slot holding name (of that hash), or the empty one where it goes. */
 static struct nameset_slot *
-nameset_slot(const struct nameset *set, const char *name)
+nameset_slot(const struct nameset *set, const char *name, uint32_t hash)
 {
 	struct nameset_slot	*s;
 	size_t			 i;
 
-	i = (size_t)nameset_hash(name) & set->mask;
+	i = (size_t)hash & set->mask;
 	for (;;) {
 		s = &set->slots[i];
-		if (s->name == NULL || strcmp(s->name, name) == 0)
+		if (s->name == NULL ||
+		    (s->hash == hash && strcmp(s->name, name) == 0))
 			return (s);
 		i = (i + 1) & set->mask;
 	}
 }
 
+/* Rehash into a table of size slots (a power of two). */
 static void
-nameset_grow(struct nameset *set)
+nameset_resize(struct nameset *set, size_t size)
 {
 	struct nameset_slot	*old = set->slots;
-	size_t			 oldsize, size, i;
+	size_t			 oldsize, i;
 
 	oldsize = old == NULL ? 0 : set->mask + 1;
-	size = oldsize == 0 ? NAMESET_MIN_SIZE : oldsize * 2;
-	set->slots = xcalloc(size, sizeof *set->slots);
+	/* Written, not calloc'd: a zero page read first faults twice. */
+	set->slots = xreallocarray(NULL, size, sizeof *set->slots);
+	memset(set->slots, 0, size * sizeof *set->slots);
 	set->mask = size - 1;
 	for (i = 0; i < oldsize; i++) {
 		if (old[i].name != NULL)
-			*nameset_slot(set, old[i].name) = old[i];
+			*nameset_slot(set, old[i].name, old[i].hash) = old[i];
 	}
 	free(old);
+}
+
+static void
+nameset_grow(struct nameset *set)
+{
+	nameset_resize(set, set->slots == NULL ? NAMESET_MIN_SIZE :
+	    (set->mask + 1) * 2);
+}
+
+/* Make room for n names in all, so adding them never rehashes. */
+void
+nameset_reserve(struct nameset *set, size_t n)
+{
+	size_t	size = NAMESET_MIN_SIZE;
+
+	while (size < n * 2)
+		size *= 2;
+	if (set->slots == NULL || size > set->mask + 1)
+		nameset_resize(set, size);
 }
 
 /* Initialise an empty set. */
@@ -86,14 +118,18 @@ int
 nameset_add(struct nameset *set, const char *name, size_t value)
 {
 	struct nameset_slot	*s;
+	uint32_t		 hash = (uint32_t)nameset_hash(name);
 
 	if (set->slots == NULL || (set->n + 1) * 2 > set->mask + 1)
 		nameset_grow(set);
-	s = nameset_slot(set, name);
+	s = nameset_slot(set, name, hash);
 	if (s->name != NULL)
 		return (0);
+	if (value > UINT32_MAX)
+		fatalx("%s: value %zu out of range", __func__, value);
 	s->name = name;
-	s->value = value;
+	s->value = (uint32_t)value;
+	s->hash = hash;
 	set->n++;
 	return (1);
 }
@@ -106,7 +142,7 @@ nameset_find(const struct nameset *set, const char *name, size_t *value)
 
 	if (set->slots == NULL)
 		return (0);
-	s = nameset_slot(set, name);
+	s = nameset_slot(set, name, (uint32_t)nameset_hash(name));
 	if (s->name == NULL)
 		return (0);
 	if (value != NULL)

@@ -532,10 +532,12 @@ selection_resolve(struct selection *sel, const char *configured,
 			    " an inventory with -i FILE or $MUSTER_INVENTORY");
 			goto out;
 		}
+		/* Unique already: an inventory lists a host once. */
 		for (i = 0; i < inv->nhosts; i++)
 			hostlist_add(out, inv->hosts[i].name);
 	}
-	hostlist_uniq(out);
+	if (sel->rerun != NULL || sel->have_w)
+		hostlist_uniq(out);
 	hostlist_remove(out, &exclude);
 
 	/* The metadata filters, on what is known here. */
