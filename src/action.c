@@ -338,8 +338,8 @@ action_dry_run(struct run *r, struct action_spec *spec,
 		ui_fprintf(stdout, UI_NONE, "filter: %s\n", text);
 		free(text);
 		if (sel->unknown.n > 0) {
-			unknown = hostlist_fold(sel->unknown.hosts,
-			    sel->unknown.n);
+			unknown = hostlist_fold_max(sel->unknown.hosts,
+			    sel->unknown.n, HOSTLIST_FOLD_LINE);
 			ui_fprintf(stdout, UI_NONE, "no cached facts, they"
 			    " decide themselves: %s\n", unknown);
 			free(unknown);

@@ -144,15 +144,16 @@ facts_print_fact(const char *fact, const struct facts_count *c, int json)
 		    (strlen(c->v[i].value) < w ? strlen(c->v[i].value) : w)),
 		    "", c->v[i].hosts.n, c->v[i].hosts.n == 1 ? "" : "s");
 		if (facts_minority(c, i)) {
-			hosts = hostlist_fold(c->v[i].hosts.hosts,
-			    c->v[i].hosts.n);
+			hosts = hostlist_fold_max(c->v[i].hosts.hosts,
+			    c->v[i].hosts.n, HOSTLIST_FOLD_LINE);
 			ui_fprintf(stdout, UI_YELLOW, "  %s", hosts);
 			free(hosts);
 		}
 		fputc('\n', stdout);
 	}
 	if (c->unknown.n > 0) {
-		hosts = hostlist_fold(c->unknown.hosts, c->unknown.n);
+		hosts = hostlist_fold_max(c->unknown.hosts, c->unknown.n,
+		    HOSTLIST_FOLD_LINE);
 		printf("%sunknown: %zu host%s %s\n", c->n > 0 ? "\n" : "",
 		    c->unknown.n, c->unknown.n == 1 ? "" : "s", hosts);
 		free(hosts);
@@ -194,7 +195,8 @@ facts_print_keys(const struct facts_count *c, int json)
 		    c->v[i].hosts.n == 1 ? "" : "s");
 	}
 	if (c->unknown.n > 0) {
-		hosts = hostlist_fold(c->unknown.hosts, c->unknown.n);
+		hosts = hostlist_fold_max(c->unknown.hosts, c->unknown.n,
+		    HOSTLIST_FOLD_LINE);
 		printf("%sno facts known: %zu host%s %s\n",
 		    c->n > 0 ? "\n" : "", c->unknown.n,
 		    c->unknown.n == 1 ? "" : "s", hosts);

@@ -49,8 +49,8 @@ cmd_find_exec(struct cmd_ctx *ctx, int argc, char **argv)
 	}
 	/* Kept because nothing is known of them: say so, apart. */
 	if (ctx->sel.unknown.n > 0) {
-		unknown = hostlist_fold(ctx->sel.unknown.hosts,
-		    ctx->sel.unknown.n);
+		unknown = hostlist_fold_max(ctx->sel.unknown.hosts,
+		    ctx->sel.unknown.n, HOSTLIST_FOLD_LINE);
 		log_warnx("%zu of these have no cached facts and may not match"
 		    " (muster facts --refresh): %s", ctx->sel.unknown.n,
 		    unknown);

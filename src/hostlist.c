@@ -834,3 +834,44 @@ hostlist_fold(char *const *names, size_t n)
 	free(e);
 	return (strbuf_detach(&sb));
 }
+
+/*
+ * hostlist_fold() for a person to read on one line: past max bytes, the
+ * first hosts (in natural order) that fold within it, then "and N more".
+ */
+char *
+hostlist_fold_max(char *const *names, size_t n, size_t max)
+{
+	char	**sorted, *s, *best = NULL;
+	size_t	  lo = 1, hi, mid, k = 0;
+
+	s = hostlist_fold(names, n);
+	if (strlen(s) <= max || n < 2)
+		return (s);
+	free(s);
+	sorted = xreallocarray(NULL, n, sizeof *sorted);
+	memcpy(sorted, names, n * sizeof *sorted);
+	qsort(sorted, n, sizeof *sorted, hostlist_natcmp_cb);
+	/* The most hosts whose fold fits: folds grow with the hosts. */
+	for (hi = n - 1; lo <= hi; ) {
+		mid = lo + (hi - lo) / 2;
+		s = hostlist_fold(sorted, mid);
+		if (strlen(s) <= max) {
+			free(best);
+			best = s;
+			k = mid;
+			lo = mid + 1;
+		} else {
+			free(s);
+			hi = mid - 1;
+		}
+	}
+	if (best == NULL) {
+		best = hostlist_fold(sorted, 1);
+		k = 1;
+	}
+	xasprintf(&s, "%s and %zu more", best, n - k);
+	free(best);
+	free(sorted);
+	return (s);
+}

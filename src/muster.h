@@ -175,6 +175,10 @@ void	 hostlist_sort(struct hostlist *);
 int	 hostlist_natcmp(const char *, const char *);
 /* Fold names into the shortest range form; new string. "" for none. */
 char	*hostlist_fold(char *const *, size_t);
+/* The same within a width (bytes): the first that fit, "and N more". */
+char	*hostlist_fold_max(char *const *, size_t, size_t);
+/* The width a list of hosts takes on a terminal line at most. */
+#define HOSTLIST_FOLD_LINE	160
 
 /* sshconf.c */
 /*

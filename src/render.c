@@ -522,8 +522,8 @@ render_dist(FILE *f, const char *label, const struct dist *d)
 		if (j > 0)
 			fputs(", ", f);
 		if (d->v[j].minority) {
-			hosts = hostlist_fold(d->v[j].hosts.hosts,
-			    d->v[j].hosts.n);
+			hosts = hostlist_fold_max(d->v[j].hosts.hosts,
+			    d->v[j].hosts.n, HOSTLIST_FOLD_LINE);
 			ui_fprintf(f, UI_YELLOW, "%zu * %s %s",
 			    d->v[j].hosts.n, d->v[j].value, hosts);
 			free(hosts);

@@ -355,6 +355,39 @@ test_fold(void **state)
 	thl_check_fold("x1y,x2y,x1z", "x[1-2]y,x1z");
 }
 
+/*
+ * Within a width: the whole fold when it fits; else the first hosts that
+ * fit, and how many more, which add up to all of them.
+ */
+static void
+test_fold_max(void **state)
+{
+	struct hostlist	 hl = HOSTLIST_INIT, shown = HOSTLIST_INIT;
+	char		*s, *and, *cause = NULL, name[16];
+	size_t		 more;
+	int		 i;
+
+	(void)state;
+	for (i = 199; i >= 1; i -= 2) {
+		snprintf(name, sizeof name, "n%d", i);
+		hostlist_add(&hl, name);
+	}
+	s = hostlist_fold_max(hl.hosts, 3, 40);
+	assert_string_equal(s, "n[195,197,199]");
+	free(s);
+	s = hostlist_fold_max(hl.hosts, hl.n, 40);
+	assert_non_null(and = strstr(s, " and "));
+	assert_true((size_t)(and - s) <= 40);
+	assert_int_equal(sscanf(and, " and %zu more", &more), 1);
+	*and = '\0';
+	assert_int_equal(hostlist_expand(&shown, s, &cause), 0);
+	assert_string_equal(shown.hosts[0], "n1");	/* natural order */
+	assert_int_equal(shown.n + more, 100);
+	free(s);
+	hostlist_release(&shown);
+	hostlist_release(&hl);
+}
+
 /* Fold random sets and expand them again: the same set must come back. */
 static void
 test_fold_roundtrip(void **state)
@@ -416,6 +449,7 @@ main(void)
 		cmocka_unit_test(test_uniq_remove_has),
 		cmocka_unit_test(test_fold),
 		cmocka_unit_test(test_fold_roundtrip),
+		cmocka_unit_test(test_fold_max),
 	};
 
 	return (cmocka_run_group_tests(tests, NULL, NULL));
