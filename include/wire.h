@@ -113,6 +113,37 @@ int	wire_decode(const void *buf, size_t len, struct wire_msg *msg,
 	    size_t *used, const char **cause);
 void	wire_msg_release(struct wire_msg *);
 
+/*
+ * Reading in place, without decoding: a reader walks the bytes of an
+ * object (checked whole by wire_scan first) value by value, so a caller
+ * that needs three values of a large record builds nothing for the rest.
+ */
+struct wire_reader {
+	const unsigned char	*p;
+	size_t			 len;
+	size_t			 pos;
+};
+/* One value: a scalar whole, a string's bytes, a container's count. */
+struct wire_item {
+	int		 type;		/* enum wire_type */
+	size_t		 n;		/* STR BIN: bytes; ARRAY MAP: entries */
+	const char	*s;		/* STR BIN: in the reader's buffer */
+	int64_t		 i;		/* INT */
+	double		 d;		/* DOUBLE */
+	int		 b;		/* BOOL */
+};
+void	wire_reader_init(struct wire_reader *, const void *, size_t);
+/*
+ * The next value into item: after a container's header, its entries
+ * follow (a map's as key, value, ...). -1 on bytes that are not msgpack,
+ * an integer past int64, or the end.
+ */
+int	wire_read(struct wire_reader *, struct wire_item *);
+/* Skip the next value, containers whole; -1 as wire_read. */
+int	wire_read_skip(struct wire_reader *);
+/* A decoded scalar or string as an item (containers: their count). */
+void	wire_item_of(const msgpack_object *, struct wire_item *);
+
 enum wire_type {
 	WIRE_NIL,
 	WIRE_BOOL,

@@ -467,6 +467,158 @@ wire_decode(const void *buf, size_t len, struct wire_msg *msg, size_t *used,
 	return (1);
 }
 
+void
+wire_reader_init(struct wire_reader *r, const void *buf, size_t len)
+{
+	r->p = buf;
+	r->len = len;
+	r->pos = 0;
+}
+
+int
+wire_read(struct wire_reader *r, struct wire_item *it)
+{
+	const unsigned char	*p = r->p + r->pos;
+	size_t			 left = r->len - r->pos, hdr = 1, body = 0;
+	uint64_t		 u;
+	uint32_t		 f32;
+	uint64_t		 f64;
+	float			 f;
+	unsigned char		 c;
+
+	if (left == 0)
+		return (-1);
+	c = p[0];
+	/* The common case first: a short string (a key, a name). */
+	if (c >= 0xa0 && c <= 0xbf) {
+		body = c & 0x1f;
+		if (left - 1 < body)
+			return (-1);
+		it->type = WIRE_STR;
+		it->s = (const char *)p + 1;
+		it->n = body;
+		r->pos += 1 + body;
+		return (0);
+	}
+	memset(it, 0, sizeof *it);
+	if (c <= 0x7f) {
+		it->type = WIRE_INT;
+		it->i = c;
+	} else if (c >= 0xe0) {
+		it->type = WIRE_INT;
+		it->i = (int8_t)c;
+	} else if (c <= 0x8f) {
+		it->type = WIRE_MAP;
+		it->n = c & 0x0f;
+	} else if (c <= 0x9f) {
+		it->type = WIRE_ARRAY;
+		it->n = c & 0x0f;
+	} else if (c <= 0xbf) {
+		it->type = WIRE_STR;
+		body = c & 0x1f;
+	} else if (c == 0xc0)
+		it->type = WIRE_NIL;
+	else if (c == 0xc2 || c == 0xc3) {
+		it->type = WIRE_BOOL;
+		it->b = c == 0xc3;
+	} else if (c == 0xd9 || c == 0xda || c == 0xdb ||
+	    c == 0xc4 || c == 0xc5 || c == 0xc6) {
+		it->type = c >= 0xd9 ? WIRE_STR : WIRE_BIN;
+		hdr = 1 + ((size_t)1 << (c >= 0xd9 ? c - 0xd9 : c - 0xc4));
+		if (left < hdr)
+			return (-1);
+		body = (size_t)wire_be(p + 1, hdr - 1);
+	} else if (c == 0xdc || c == 0xdd || c == 0xde || c == 0xdf) {
+		it->type = c <= 0xdd ? WIRE_ARRAY : WIRE_MAP;
+		hdr = c == 0xdc || c == 0xde ? 3 : 5;
+		if (left < hdr)
+			return (-1);
+		it->n = (size_t)wire_be(p + 1, hdr - 1);
+	} else if (c >= 0xcc && c <= 0xd3) {
+		/* uint 8 16 32 64, then int 8 16 32 64 */
+		hdr = 1 + ((size_t)1 << ((c - 0xcc) & 3));
+		if (left < hdr)
+			return (-1);
+		u = wire_be(p + 1, hdr - 1);
+		it->type = WIRE_INT;
+		if (c <= 0xcf) {
+			if (u > INT64_MAX)
+				return (-1);
+			it->i = (int64_t)u;
+		} else if (hdr == 2)
+			it->i = (int8_t)u;
+		else if (hdr == 3)
+			it->i = (int16_t)u;
+		else if (hdr == 5)
+			it->i = (int32_t)u;
+		else
+			it->i = (int64_t)u;
+	} else if (c == 0xca || c == 0xcb) {
+		hdr = c == 0xca ? 5 : 9;
+		if (left < hdr)
+			return (-1);
+		it->type = WIRE_DOUBLE;
+		if (c == 0xca) {
+			f32 = (uint32_t)wire_be(p + 1, 4);
+			memcpy(&f, &f32, sizeof f);
+			it->d = f;
+		} else {
+			f64 = wire_be(p + 1, 8);
+			memcpy(&it->d, &f64, sizeof it->d);
+		}
+	} else {
+		/* ext and the reserved byte: skipped whole, or refused. */
+		it->type = WIRE_OTHER;
+		return (wire_read_skip(r));
+	}
+	if (left - hdr < body)
+		return (-1);
+	it->s = (const char *)p + hdr;
+	if (it->type == WIRE_STR || it->type == WIRE_BIN)
+		it->n = body;
+	r->pos += hdr + body;
+	return (0);
+}
+
+int
+wire_read_skip(struct wire_reader *r)
+{
+	size_t	used;
+
+	if (wire_scan(r->p + r->pos, r->len - r->pos, &used, NULL) != 1)
+		return (-1);
+	r->pos += used;
+	return (0);
+}
+
+void
+wire_item_of(const msgpack_object *o, struct wire_item *it)
+{
+	memset(it, 0, sizeof *it);
+	it->type = wire_type(o);
+	switch (it->type) {
+	case WIRE_BOOL:
+		wire_bool(o, &it->b);
+		break;
+	case WIRE_INT:
+		if (wire_int(o, &it->i) != 0)
+			it->type = WIRE_OTHER;	/* past int64 */
+		break;
+	case WIRE_DOUBLE:
+		wire_double(o, &it->d);
+		break;
+	case WIRE_STR:
+		wire_str(o, &it->s, &it->n);
+		break;
+	case WIRE_ARRAY:
+	case WIRE_MAP:
+		it->n = wire_len(o);
+		break;
+	default:
+		break;
+	}
+}
+
 /* Free a decoded message (also one that failed to decode). */
 void
 wire_msg_release(struct wire_msg *msg)

@@ -161,23 +161,24 @@ test_round_trip(void **state)
 }
 
 /* Formats the writer does not produce, by hand. */
+static const unsigned char test_formats[] = {
+	0x8a,
+	0xa2, 'b', '8', 0xc4, 0x02, 0x01, 0x02,
+	0xa3, 'b', '1', '6', 0xc5, 0x00, 0x01, 0x07,
+	0xa3, 'b', '3', '2', 0xc6, 0x00, 0x00, 0x00, 0x01, 0x08,
+	0xa2, 'e', '8', 0xc7, 0x01, 0x05, 0x09,
+	0xa3, 'e', '1', '6', 0xc8, 0x00, 0x01, 0x05, 0x09,
+	0xa3, 'e', '3', '2', 0xc9, 0x00, 0x00, 0x00, 0x00, 0x05,
+	0xa2, 'f', 'x', 0xd4, 0x01, 0x02,
+	0xa3, 'f', '3', '2', 0xca, 0x3f, 0xc0, 0x00, 0x00,
+	0xa3, 's', '1', '6', 0xda, 0x00, 0x01, 'x',
+	0xa3, 'm', '1', '6', 0xde, 0x00, 0x01, 0xa1, 'k',
+	    0xdc, 0x00, 0x02, 0xd0, 0x80, 0xcc, 0xff
+};
+
 static void
 test_other_formats(void **state)
 {
-	static const unsigned char msg1[] = {
-		0x8a,
-		0xa2, 'b', '8', 0xc4, 0x02, 0x01, 0x02,
-		0xa3, 'b', '1', '6', 0xc5, 0x00, 0x01, 0x07,
-		0xa3, 'b', '3', '2', 0xc6, 0x00, 0x00, 0x00, 0x01, 0x08,
-		0xa2, 'e', '8', 0xc7, 0x01, 0x05, 0x09,
-		0xa3, 'e', '1', '6', 0xc8, 0x00, 0x01, 0x05, 0x09,
-		0xa3, 'e', '3', '2', 0xc9, 0x00, 0x00, 0x00, 0x00, 0x05,
-		0xa2, 'f', 'x', 0xd4, 0x01, 0x02,
-		0xa3, 'f', '3', '2', 0xca, 0x3f, 0xc0, 0x00, 0x00,
-		0xa3, 's', '1', '6', 0xda, 0x00, 0x01, 'x',
-		0xa3, 'm', '1', '6', 0xde, 0x00, 0x01, 0xa1, 'k',
-		    0xdc, 0x00, 0x02, 0xd0, 0x80, 0xcc, 0xff
-	};
 	static const unsigned char fixext[] = { 0xd5, 1, 2, 3, 0xd6, 1, 1, 2,
 	    3, 4, 0xd7, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0xd8, 1, 0, 0, 0, 0, 0, 0,
 	    0, 0, 0, 0, 0, 0, 0, 0, 0, 0 };
@@ -190,9 +191,9 @@ test_other_formats(void **state)
 	int64_t			 n;
 
 	(void)state;
-	assert_int_equal(wire_decode(msg1, sizeof msg1, &msg, &used, &cause),
+	assert_int_equal(wire_decode(test_formats, sizeof test_formats, &msg, &used, &cause),
 	    1);
-	assert_int_equal(used, sizeof msg1);
+	assert_int_equal(used, sizeof test_formats);
 	assert_int_equal(wire_type(wire_map_get(msg.root, "b8")), WIRE_BIN);
 	assert_int_equal(wire_len(wire_map_get(msg.root, "b8")), 2);
 	assert_int_equal(wire_len(wire_map_get(msg.root, "b32")), 1);
@@ -557,6 +558,125 @@ test_put_object(void **state)
 	wire_writer_release(&w);
 }
 
+/* Read the next value and check it against its decoded twin, whole. */
+static void
+test_walk(struct wire_reader *r, const msgpack_object *o)
+{
+	struct wire_item	a, b;
+	uint32_t		i;
+
+	assert_int_equal(wire_read(r, &a), 0);
+	wire_item_of(o, &b);
+	assert_int_equal(a.type, b.type);
+	switch (a.type) {
+	case WIRE_INT:
+		assert_true(a.i == b.i);
+		break;
+	case WIRE_DOUBLE:
+		assert_true(a.d == b.d);
+		break;
+	case WIRE_BOOL:
+		assert_int_equal(a.b, b.b);
+		break;
+	case WIRE_STR:
+		assert_int_equal(a.n, b.n);
+		if (a.n > 0)
+			assert_memory_equal(a.s, b.s, a.n);
+		break;
+	case WIRE_BIN:
+		assert_int_equal(a.n, wire_len(o));
+		break;
+	case WIRE_ARRAY:
+		assert_int_equal(a.n, b.n);
+		for (i = 0; i < o->via.array.size; i++)
+			test_walk(r, &o->via.array.ptr[i]);
+		break;
+	case WIRE_MAP:
+		assert_int_equal(a.n, b.n);
+		for (i = 0; i < o->via.map.size; i++) {
+			test_walk(r, &o->via.map.ptr[i].key);
+			test_walk(r, &o->via.map.ptr[i].val);
+		}
+		break;
+	}
+}
+
+/* Read values until the end or an error; never past the bytes. */
+static void
+test_drain(const void *buf, size_t len)
+{
+	struct wire_reader	r;
+	struct wire_item	it;
+
+	wire_reader_init(&r, buf, len);
+	while (r.pos < len && wire_read(&r, &it) == 0)
+		assert_true(r.pos <= len);
+	assert_true(r.pos <= len);
+}
+
+/*
+ * The in-place reader gives what the decoder gives, value for value, for
+ * every format; cut short anywhere it stops at the end; an integer past
+ * int64 and the reserved byte are refused.
+ */
+static void
+test_reader(void **state)
+{
+	static const unsigned char big[] = { 0xcf, 0x80, 0, 0, 0, 0, 0, 0,
+	    0 };
+	static const unsigned char ext[] = { 0x92, 0xd4, 0x01, 0x02, 0x07 };
+	struct wire_writer	 w;
+	struct wire_reader	 r;
+	struct wire_item	 it;
+	struct wire_msg		 msg;
+	const char		*buf, *cause;
+	char			*copy;
+	size_t			 len, cut;
+
+	(void)state;
+	wire_writer_init(&w);
+	test_write_all(&w);
+	buf = wire_writer_data(&w, &len);
+	assert_int_equal(wire_decode(buf, len, &msg, NULL, &cause), 1);
+	wire_reader_init(&r, buf, len);
+	test_walk(&r, msg.root);
+	assert_int_equal(r.pos, len);
+	wire_msg_release(&msg);
+	assert_int_equal(wire_decode(test_formats, sizeof test_formats, &msg,
+	    NULL, &cause), 1);
+	wire_reader_init(&r, test_formats, sizeof test_formats);
+	test_walk(&r, msg.root);
+	assert_int_equal(r.pos, sizeof test_formats);
+	wire_msg_release(&msg);
+
+	/* Skipping a whole container lands where walking it does. */
+	wire_reader_init(&r, buf, len);
+	assert_int_equal(wire_read_skip(&r), 0);
+	assert_int_equal(r.pos, len);
+
+	/* Cut short: each prefix in its own buffer, for ASan to watch. */
+	for (cut = 0; cut < len; cut += 1 + cut / 64) {
+		copy = xmalloc(cut + 1);
+		memcpy(copy, buf, cut);
+		test_drain(copy, cut);
+		free(copy);
+	}
+	wire_writer_release(&w);
+
+	wire_reader_init(&r, big, sizeof big);
+	assert_int_equal(wire_read(&r, &it), -1);
+	wire_reader_init(&r, "\xc1", 1);
+	assert_int_equal(wire_read(&r, &it), -1);
+	wire_reader_init(&r, ext, sizeof ext);
+	assert_int_equal(wire_read(&r, &it), 0);
+	assert_int_equal(it.type, WIRE_ARRAY);
+	assert_int_equal(wire_read(&r, &it), 0);
+	assert_int_equal(it.type, WIRE_OTHER);	/* the ext, skipped */
+	assert_int_equal(wire_read(&r, &it), 0);
+	assert_true(it.type == WIRE_INT && it.i == 7);
+	assert_int_equal(r.pos, sizeof ext);
+}
+
 int
 main(void)
 {
@@ -569,6 +689,7 @@ main(void)
 		cmocka_unit_test(test_strdup_nul),
 		cmocka_unit_test(test_getters),
 		cmocka_unit_test(test_put_object),
+		cmocka_unit_test(test_reader),
 	};
 
 	return (cmocka_run_group_tests(tests, NULL, NULL));
