@@ -20,6 +20,23 @@
 
 #include "wire.h"
 
+/*
+ * Which facts a reader needs (a filter's keys, a report's fields): a set
+ * built for it from the wire holds only those, so choosing among 10,000
+ * cached hosts copies a few values of each, not every fact.
+ */
+#define FACTS_WANT_WORDS	3	/* bits for lengths up to FACTS_KEY_MAX */
+struct factset_want {
+	char	**keys;		/* sorted and unique by factset_want_done() */
+	size_t	  nkeys;
+	size_t	  akeys;
+	int	  classes;	/* the classes are needed */
+	int	  agents;	/* the agents are needed */
+	/* By factset_want_done(): the keys' lengths, where their dots are. */
+	uint64_t  lens[FACTS_WANT_WORDS];
+	uint64_t  dots[FACTS_WANT_WORDS];
+};
+
 /* Bounds of one fact set, whoever built it. */
 #define FACTS_KEY_MAX		128
 #define FACTS_VALUE_MAX		4096
@@ -69,6 +86,8 @@ struct factset {
 
 void	 factset_init(struct factset *);
 void	 factset_release(struct factset *);
+/* Empty a set for reuse, keeping its memory. */
+void	 factset_reset(struct factset *);
 /*
  * Set a fact from text: "12" is an integer, "1.5" a float, "true" and
  * "false" booleans, anything else a string. Replaces an earlier value.
@@ -103,5 +122,25 @@ void	 factset_put_agents(struct wire_writer *, const struct factset *);
  */
 int	 factset_from_wire(struct factset *, const msgpack_object *,
 	     const msgpack_object *, const msgpack_object *, const char **);
+/*
+ * The same, keeping only what want names (NULL: everything); a nested
+ * map no wanted key lies under is skipped unread.
+ */
+int	 factset_from_wire_want(struct factset *, const msgpack_object *,
+	     const msgpack_object *, const msgpack_object *,
+	     const struct factset_want *, const char **);
+/*
+ * The same from the bytes of one msgpack map holding "facts", "classes"
+ * and "agents" (a fact cache record; other keys are skipped), read in
+ * place: nothing is decoded that want does not name.
+ */
+int	 factset_from_record(struct factset *, const void *, size_t,
+	     const struct factset_want *, const char **);
+
+void	 factset_want_init(struct factset_want *);
+void	 factset_want_release(struct factset_want *);
+void	 factset_want_key(struct factset_want *, const char *);
+/* Sort and unique the keys: call once every key is added. */
+void	 factset_want_done(struct factset_want *);
 
 #endif

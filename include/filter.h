@@ -106,6 +106,12 @@ void		 filter_free(struct filter *);
  */
 enum filter_result filter_eval(const struct filter *, const struct factset *);
 
+/*
+ * Add to want what evaluating the filter reads: the fact keys it names,
+ * and whether it needs the classes or the agents.
+ */
+void		 filter_want(const struct filter *, struct factset_want *);
+
 /* The tree as msgpack, for the request's "filter". */
 void		 filter_put(struct wire_writer *, const struct filter *);
 /*

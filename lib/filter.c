@@ -949,6 +949,30 @@ filter_eval(const struct filter *f, const struct factset *fs)
 	return (FILTER_NO);
 }
 
+void
+filter_want(const struct filter *f, struct factset_want *want)
+{
+	switch (f->kind) {
+	case FILTER_AND:
+	case FILTER_OR:
+		filter_want(f->left, want);
+		filter_want(f->right, want);
+		break;
+	case FILTER_NOT:
+		filter_want(f->left, want);
+		break;
+	case FILTER_FACT:
+		factset_want_key(want, f->key);
+		break;
+	case FILTER_CLASS:
+		want->classes = 1;
+		break;
+	case FILTER_AGENT:
+		want->agents = 1;
+		break;
+	}
+}
+
 /* Children of a chain of one kind (and, or), counted or written. */
 static size_t
 filter_chain(struct wire_writer *w, const struct filter *f,
