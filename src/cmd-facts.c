@@ -245,6 +245,7 @@ cmd_facts_exec(struct cmd_ctx *ctx, int argc, char **argv)
 	struct factcache	*fc = NULL;
 	struct inventory	*inv = NULL;
 	struct factset		 fs;
+	struct factset_want	 want;
 	const struct fact	*f;
 	const char		*fact = argc > 0 ? argv[0] : NULL;
 	char			*cause = NULL;
@@ -270,6 +271,7 @@ cmd_facts_exec(struct cmd_ctx *ctx, int argc, char **argv)
 	}
 	memset(&c, 0, sizeof c);
 	nameset_init(&c.seen);
+	factset_want_init(&want);
 	hostlist_init(&c.unknown);
 	if (selection_resolve(&ctx->sel, ctx->config.inventory, &l,
 	    &cause) != 0) {
@@ -284,8 +286,13 @@ cmd_facts_exec(struct cmd_ctx *ctx, int argc, char **argv)
 	fc = factcache_load();
 	inv = factcache_inventory(ctx);
 	c.total = l.n;
+	/* One fact asked for: of each record, that fact is read. */
+	if (fact != NULL)
+		factset_want_key(&want, fact);
+	factset_want_done(&want);
 	for (i = 0; i < l.n; i++) {
-		factcache_host_facts(fc, inv, l.hosts[i], &fs, &t);
+		factcache_host_facts(fc, inv, l.hosts[i], fact != NULL ?
+		    &want : NULL, &fs, &t);
 		if (fact != NULL) {
 			if ((f = factset_get(&fs, fact)) == NULL)
 				hostlist_add(&c.unknown, l.hosts[i]);
@@ -311,6 +318,7 @@ cmd_facts_exec(struct cmd_ctx *ctx, int argc, char **argv)
 	if (ui_output_error() != 0)
 		code = EXIT_IOERR;
 out:
+	factset_want_release(&want);
 	facts_count_release(&c);
 	hostlist_release(&l);
 	factcache_free(fc);

@@ -291,6 +291,7 @@ inventory_format(struct cmd_ctx *ctx, int nfields, char **fields)
 	struct factcache	*fc = NULL;
 	struct inventory	*inv = NULL;
 	struct factset		 fs;
+	struct factset_want	 want;
 	const struct fact	*f;
 	char			*cause = NULL, **values;
 	size_t			 i;
@@ -302,6 +303,7 @@ inventory_format(struct cmd_ctx *ctx, int nfields, char **fields)
 		free(cause);
 		return (EXIT_USAGE);
 	}
+	factset_want_init(&want);
 	values = xreallocarray(NULL, nfields + 1, sizeof *values);
 	if (selection_resolve(&ctx->sel, ctx->config.inventory, &l,
 	    &cause) != 0) {
@@ -320,8 +322,12 @@ inventory_format(struct cmd_ctx *ctx, int nfields, char **fields)
 	}
 	fc = factcache_load();
 	inv = factcache_inventory(ctx);
+	/* Of each record, the fields asked for are read. */
+	for (k = 0; k < nfields; k++)
+		factset_want_key(&want, fields[k]);
+	factset_want_done(&want);
 	for (i = 0; i < l.n; i++) {
-		factcache_host_facts(fc, inv, l.hosts[i], &fs, &t);
+		factcache_host_facts(fc, inv, l.hosts[i], &want, &fs, &t);
 		for (k = 0; k < nfields; k++) {
 			if (strcmp(fields[k], "identity") == 0 ||
 			    strcmp(fields[k], "host") == 0)
@@ -338,6 +344,7 @@ inventory_format(struct cmd_ctx *ctx, int nfields, char **fields)
 	if (ui_output_error() != 0)
 		code = EXIT_IOERR;
 out:
+	factset_want_release(&want);
 	free(values);
 	hostlist_release(&l);
 	factcache_free(fc);

@@ -44,6 +44,8 @@ struct strbuf {
 void	 strbuf_init(struct strbuf *);
 /* Free the string; the strbuf is empty and usable again. */
 void	 strbuf_release(struct strbuf *);
+/* Empty the string, keeping its memory. */
+void	 strbuf_reset(struct strbuf *);
 /* Make room for that many more bytes (and the '\0'). */
 void	 strbuf_grow(struct strbuf *, size_t);
 /* The same, allocating at most max bytes in all when that is enough. */
@@ -760,6 +762,14 @@ void		 factcache_free(struct factcache *);
 /* A host's record (sorted, complete) and its time, or NULL. */
 const struct factset *factcache_get(const struct factcache *, const char *,
 		     time_t *);
+/*
+ * A host's record holding at least what want names (NULL: all), built in
+ * scratch (an initialised set, reused from call to call) unless the
+ * whole record is at hand; valid until the next call. NULL if none.
+ */
+const struct factset *factcache_view(const struct factcache *,
+		     const char *, const struct factset_want *,
+		     struct factset *, time_t *);
 /* Set a host's record (copied) as collected at that time. */
 void		 factcache_put(struct factcache *, const char *,
 		     const struct factset *, time_t);
@@ -784,13 +794,13 @@ struct cmd_ctx;
 struct inventory *factcache_inventory(struct cmd_ctx *);
 /*
  * What is known of a host into fs (initialised here): the inventory's
- * static facts with the cached record over them (the host's own facts
+ * static facts with the cached record (what want names; NULL: all) over them (the host's own facts
  * win, static ones fill in; several groups are joined with ','). 1 with
  * the record's time in *t (0: none) if anything is known, else 0.
  */
 int		 factcache_host_facts(const struct factcache *,
-		     const struct inventory *, const char *, struct factset *,
-		     time_t *);
+		     const struct inventory *, const char *,
+		     const struct factset_want *, struct factset *, time_t *);
 
 /* runrecord.c */
 struct action_spec;

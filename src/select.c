@@ -228,34 +228,33 @@ selection_inventory_path(struct selection *sel, const char *configured)
 
 /*
  * What the inventory says of a host: its static facts and its name as
- * identity, a partial set.
+ * identity, a partial set, into fs (reset here: one set serves every
+ * host).
  */
 static void
 selection_static_facts(const char *name, const struct inventory *inv,
-    struct factset *fs)
+    struct factset *fs, struct strbuf *groups)
 {
 	const struct inventory_host	*ih;
 	size_t				 i;
 
-	struct strbuf			 groups = STRBUF_INIT;
-
-	factset_init(fs);
+	factset_reset(fs);
+	strbuf_reset(groups);
 	factset_set(fs, "identity", name);
 	if (inv != NULL && (ih = inventory_find(inv, name)) != NULL) {
 		for (i = 0; i < ih->nfacts; i++) {
 			/* Groups accumulate: joined, as facts shows them. */
 			if (strcmp(ih->facts[i].key, "group") == 0) {
-				if (groups.len > 0)
-					strbuf_addch(&groups, ',');
-				strbuf_addstr(&groups, ih->facts[i].value);
+				if (groups->len > 0)
+					strbuf_addch(groups, ',');
+				strbuf_addstr(groups, ih->facts[i].value);
 				continue;
 			}
 			factset_set(fs, ih->facts[i].key, ih->facts[i].value);
 		}
 	}
-	if (groups.len > 0)
-		factset_set_typed(fs, "group", groups.buf, FACT_STRING);
-	strbuf_release(&groups);
+	if (groups->len > 0)
+		factset_set_typed(fs, "group", groups->buf, FACT_STRING);
 	factset_sort(fs);
 }
 
@@ -272,7 +271,9 @@ selection_apply_filter(struct selection *sel, const struct inventory *inv,
 	const struct filter	*f;
 	const struct factset	*cached;
 	struct factcache	*cache = NULL;
-	struct factset		 fs, view;
+	struct factset		 fs, scratch, view;
+	struct factset_want	 want;
+	struct strbuf		 groups = STRBUF_INIT;
 	struct hostlist		 keep = HOSTLIST_INIT;
 	enum filter_result	 r;
 	size_t			 i;
@@ -287,14 +288,20 @@ selection_apply_filter(struct selection *sel, const struct inventory *inv,
 		return (0);
 	}
 	cache = factcache_load();
+	/* Of each record, only what the filter reads is built. */
+	factset_want_init(&want);
+	filter_want(f, &want);
+	factset_want_done(&want);
+	factset_init(&fs);
+	factset_init(&scratch);
 	for (i = 0; i < out->n; i++) {
-		selection_static_facts(out->hosts[i], inv, &fs);
+		selection_static_facts(out->hosts[i], inv, &fs, &groups);
 		/*
 		 * A cache record is the host's whole story, its static facts
 		 * filling in where it says nothing (a view, not a copy).
 		 */
-		if (cache != NULL &&
-		    (cached = factcache_get(cache, out->hosts[i], NULL)) != NULL) {
+		if (cache != NULL && (cached = factcache_view(cache,
+		    out->hosts[i], &want, &scratch, NULL)) != NULL) {
 			view = *cached;
 			view.fallback = &fs;
 			view.complete = 1;
@@ -306,8 +313,11 @@ selection_apply_filter(struct selection *sel, const struct inventory *inv,
 			if (r == FILTER_UNKNOWN)
 				hostlist_add(&sel->unknown, out->hosts[i]);
 		}
-		factset_release(&fs);
 	}
+	factset_release(&fs);
+	factset_release(&scratch);
+	factset_want_release(&want);
+	strbuf_release(&groups);
 	factcache_free(cache);
 	log_debug("%s: %zu of %zu hosts may match, %zu of them unknown",
 	    __func__, keep.n, out->n, sel->unknown.n);

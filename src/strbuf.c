@@ -27,6 +27,14 @@ strbuf_release(struct strbuf *sb)
 	strbuf_init(sb);
 }
 
+void
+strbuf_reset(struct strbuf *sb)
+{
+	sb->len = 0;
+	if (sb->buf != NULL)
+		sb->buf[0] = '\0';
+}
+
 /* Make room for extra more bytes and the NUL. */
 void
 strbuf_grow(struct strbuf *sb, size_t extra)

@@ -275,6 +275,174 @@ test_bad_record(void **state)
 	factcache_free(fc);
 }
 
+/* One record as factcache writes it: its length, then the map. */
+static void
+tfc_put_record(struct wire_writer *w, const char *host, int bad)
+{
+	struct wire_writer	one;
+	const char		*data;
+	unsigned char		 len[5];
+	size_t			 n;
+
+	wire_writer_init(&one);
+	wire_put_map(&one, 5);
+	wire_put_kstr(&one, "host", host);
+	wire_put_kint(&one, "time", 1000);
+	wire_put_str(&one, "facts");
+	wire_put_map(&one, 3);
+	wire_put_kstr(&one, "role", "web");
+	wire_put_str(&one, "os");		/* nested: os.release.major */
+	wire_put_map(&one, 2);
+	wire_put_kstr(&one, "family", "debian");
+	wire_put_str(&one, "release");
+	wire_put_map(&one, 1);
+	wire_put_kint(&one, "major", 12);
+	wire_put_str(&one, "junk");
+	if (bad)
+		wire_put_raw(&one, "\xc4\x01\x00", 3);	/* bin: no fact */
+	else
+		wire_put_str(&one, "fine");
+	wire_put_str(&one, "classes");
+	wire_put_array(&one, 1);
+	wire_put_str(&one, "base");
+	wire_put_str(&one, "agents");
+	wire_put_array(&one, 1);
+	wire_put_str(&one, "rpcutil");
+	data = wire_writer_data(&one, &n);
+	len[0] = 0xce;
+	len[1] = (unsigned char)(n >> 24);
+	len[2] = (unsigned char)(n >> 16);
+	len[3] = (unsigned char)(n >> 8);
+	len[4] = (unsigned char)n;
+	wire_put_raw(w, len, sizeof len);
+	wire_put_raw(w, data, n);
+	wire_writer_release(&one);
+}
+
+/*
+ * A view builds only what is wanted, nested keys too; a value nobody
+ * asks for is not read, so a record bad there still gives its view, and
+ * is found out (the host unknown) once it is read whole.
+ */
+static void
+test_view(void **state)
+{
+	struct factcache	*fc;
+	struct wire_writer	 w;
+	struct factset_want	 want;
+	struct factset		 scratch;
+	const struct factset	*v;
+	const char		*data;
+	size_t			 len;
+	time_t			 t;
+
+	(void)state;
+	tfc_reset();
+	wire_writer_init(&w);
+	tfc_put_record(&w, "good", 0);
+	tfc_put_record(&w, "bad", 1);
+	data = wire_writer_data(&w, &len);
+	tfc_write(data, len);
+	wire_writer_release(&w);
+
+	factset_want_init(&want);
+	factset_want_key(&want, "os.release.major");
+	factset_want_key(&want, "role");
+	factset_want_key(&want, "role");
+	factset_want_done(&want);
+	assert_int_equal(want.nkeys, 2);
+	factset_init(&scratch);
+	fc = factcache_load();
+	assert_non_null(v = factcache_view(fc, "good", &want, &scratch, &t));
+	assert_int_equal(t, 1000);
+	assert_int_equal(v->complete, 1);
+	assert_int_equal(factset_get(v, "os.release.major")->integer, 12);
+	assert_string_equal(factset_get(v, "role")->text, "web");
+	assert_null(factset_get(v, "os.family"));
+	assert_null(factset_get(v, "junk"));
+	assert_int_equal(v->nclasses, 0);	/* not wanted */
+	assert_non_null(v = factcache_view(fc, "bad", &want, &scratch, NULL));
+	assert_string_equal(factset_get(v, "role")->text, "web");
+	assert_null(factcache_view(fc, "nobody", &want, &scratch, NULL));
+
+	/* Classes when wanted; everything without a want. */
+	want.classes = 1;
+	assert_non_null(v = factcache_view(fc, "good", &want, &scratch, NULL));
+	assert_true(factset_has_class(v, "base"));
+	assert_false(factset_has_agent(v, "rpcutil"));
+	assert_non_null(v = factcache_view(fc, "good", NULL, &scratch, NULL));
+	assert_string_equal(factset_get(v, "os.family")->text, "debian");
+	assert_true(factset_has_agent(v, "rpcutil"));
+
+	/* Read whole, the bad record is dropped, and stays dropped. */
+	assert_non_null(factcache_get(fc, "good", NULL));
+	assert_null(factcache_get(fc, "bad", NULL));
+	assert_null(factcache_view(fc, "bad", &want, &scratch, NULL));
+	factcache_free(fc);
+	factset_release(&scratch);
+	factset_want_release(&want);
+}
+
+/*
+ * A length past the end of the file: the cache is ignored. A record that
+ * is not sound inside its length is not written back when the cache is
+ * saved; the sound ones are, unread.
+ */
+static void
+test_length(void **state)
+{
+	struct factcache	*fc;
+	struct wire_writer	 w;
+	struct factset		 fs;
+	const char		*data;
+	char			*cause = NULL, *bytes;
+	size_t			 len, off;
+
+	(void)state;
+	tfc_reset();
+	wire_writer_init(&w);
+	tfc_put_record(&w, "node1", 0);
+	data = wire_writer_data(&w, &len);
+	tfc_write(data, len - 1);
+	fc = factcache_load();
+	assert_null(factcache_get(fc, "node1", NULL));
+	factcache_free(fc);
+	wire_writer_release(&w);
+
+	/* node2's length counts one byte more than its map: a stray nil. */
+	wire_writer_init(&w);
+	tfc_put_record(&w, "node1", 0);
+	tfc_put_record(&w, "node2", 0);
+	data = wire_writer_data(&w, &len);
+	bytes = xmalloc(len + 1);
+	memcpy(bytes, data, len);
+	bytes[len] = '\xc0';
+	off = len / 2;		/* both records are the same size */
+	assert_int_equal((unsigned char)bytes[off], 0xce);
+	bytes[off + 4]++;
+	tfc_write(bytes, len + 1);
+	free(bytes);
+	wire_writer_release(&w);
+
+	fc = factcache_load();
+	assert_non_null(factcache_get(fc, "node1", NULL));
+	assert_null(factcache_get(fc, "node2", NULL));
+	factcache_free(fc);
+
+	/* Saved unread: node2 is left out, node1 kept as it was. */
+	fc = factcache_load();
+	tfc_set(&fs, "db");
+	factcache_put(fc, "node3", &fs, 2000);
+	factset_release(&fs);
+	assert_int_equal(factcache_save(fc, &cause), 0);
+	factcache_free(fc);
+	fc = factcache_load();
+	assert_non_null(factcache_get(fc, "node1", NULL));
+	assert_null(factcache_get(fc, "node2", NULL));
+	assert_non_null(factcache_get(fc, "node3", NULL));
+	factcache_free(fc);
+}
+
 /* A file past the bound is refused without being read. */
 static void
 test_bound(void **state)
@@ -305,6 +473,8 @@ main(void)
 		cmocka_unit_test(test_merge),
 		cmocka_unit_test(test_corrupt),
 		cmocka_unit_test(test_bad_record),
+		cmocka_unit_test(test_view),
+		cmocka_unit_test(test_length),
 		cmocka_unit_test(test_bound),
 	};
 
