@@ -970,6 +970,7 @@ enum {
 	OPT_REFRESH,
 	OPT_FORMAT,
 	OPT_HEADER,
+	OPT_FROM,
 };
 struct cmd_option {
 	int		 id;		/* its letter, or OPT_* */
@@ -1036,6 +1037,7 @@ struct cmd_ctx {
 	int			 refresh;	/* facts --refresh */
 	char			*format;	/* inventory --format FMT */
 	int			 header;	/* inventory --header */
+	char			*from;		/* keys --from PATTERNS */
 	char			*reason;
 	char			*display;	/* --display */
 	int			 json;
@@ -1283,6 +1285,7 @@ extern const struct cmd_entry cmd_session_entry;
 extern const struct cmd_entry cmd_facts_entry;
 extern const struct cmd_entry cmd_inventory_entry;
 extern const struct cmd_entry cmd_ssh_entry;
+extern const struct cmd_entry cmd_keys_entry;
 
 /* value.c */
 /* Print a decoded value on one line (strings sanitised). */
