@@ -1233,6 +1233,7 @@ extern const struct cmd_entry cmd_package_entry;
 extern const struct cmd_entry cmd_service_entry;
 extern const struct cmd_entry cmd_nrpe_entry;
 extern const struct cmd_entry cmd_session_entry;
+extern const struct cmd_entry cmd_policy_entry;
 extern const struct cmd_entry cmd_facts_entry;
 extern const struct cmd_entry cmd_inventory_entry;
 extern const struct cmd_entry cmd_ssh_entry;
