@@ -221,7 +221,7 @@ out:
 /* Log one served request. */
 void
 audit_log(const struct conf *conf, const struct proto_request *req,
-    const char *verified, int statuscode, int skipped)
+    const char *verified, const char *decision, int statuscode, int skipped)
 {
 	static int		 opened;
 	struct audit_buf	 b = { NULL, 0, 0 };
@@ -243,6 +243,8 @@ audit_log(const struct conf *conf, const struct proto_request *req,
 			audit_add(&b, "...", 3);
 	} else
 		audit_add(&b, "-", 1);
+	if (decision != NULL)
+		audit_add_field(&b, "policy", decision);
 	audit_addf(&b, " statuscode=%d", statuscode);
 	if (skipped)
 		audit_addf(&b, " skipped=true");

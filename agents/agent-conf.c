@@ -50,6 +50,8 @@ static const struct {
 	{ "service_provider", CONF_STRING,
 	    offsetof(struct conf, service_provider) },
 	{ "policy_dir", CONF_PATH, offsetof(struct conf, policy_dir) },
+	{ "policy_default", CONF_STRING,
+	    offsetof(struct conf, policy_default) },
 	{ "puppet_command", CONF_STRING,
 	    offsetof(struct conf, puppet_command) },
 	{ "puppet_statedir", CONF_PATH,
@@ -82,6 +84,7 @@ conf_new(void)
 	host[sizeof host - 1] = '\0';
 	conf->identity = xstrdup(host);
 	conf->facts_dir = xstrdup("/etc/muster/facts.d");
+	conf->policy_dir = xstrdup("/etc/muster/policy");
 	conf->shell_timeout = 60;
 	conf->output_max = 1024 * 1024;
 	conf->nrpe_config = xstrdup("/etc/nagios/nrpe.cfg");
@@ -197,6 +200,10 @@ conf_set(struct conf *conf, const char *file, u_int line, const char *key,
 		if (conf_keys[i].type == CONF_STRING && *value == '\0')
 			return (conf_error(conf, "%s:%u: %s is empty", file,
 			    line, key));
+		if (strcmp(key, "policy_default") == 0 &&
+		    strcmp(value, "allow") != 0 && strcmp(value, "deny") != 0)
+			return (conf_error(conf, "%s:%u: policy_default must be"
+			    " allow or deny", file, line));
 		break;
 	case CONF_SECONDS:
 		if (conf_number(value, 0, CONF_SHELL_TIMEOUT_MAX, &n) != 0 ||

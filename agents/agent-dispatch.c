@@ -7,6 +7,10 @@
  * else of it is looked at (a host without the package agent, asked with
  * -A package, answers skipped, not Unknown Action).
  *
+ * Then the policy (agent-policy.c): a caller it does not allow is denied
+ * with Request Aborted (1) and the rule that said so, before any input
+ * is looked at or anything run.
+ *
  * The agent checks every input itself, whatever the client validated
  * against the DDL: a missing required input is Missing Request Data (3),
  * one of the wrong type or out of bounds Invalid Request Data (4), each
@@ -171,6 +175,25 @@ dispatch_filter(struct call *c)
 	return (0);
 }
 
+/* Does the policy allow the call? 0, or -1 with the call denied. */
+static int
+dispatch_policy(struct call *c)
+{
+	struct agent_verdict	v;
+	int			allow;
+
+	agent_policy_decide(c->conf, c->caller, c->forced, c->req->agent,
+	    c->req->action, &v);
+	free(c->decision);
+	xasprintf(&c->decision, "%s %s", v.allow ? "allow" : "deny", v.rule);
+	if ((allow = v.allow) == 0) {
+		log_debug("%s: %s", __func__, v.reason);
+		call_fail(c, MUSTER_ABORTED, "%s", v.reason);
+	}
+	agent_policy_release(&v);
+	return (allow ? 0 : -1);
+}
+
 /* Run the action the request names, if its filter holds here. */
 void
 dispatch(struct call *c)
@@ -188,7 +211,8 @@ dispatch(struct call *c)
 		for (act = (*a)->actions; act->name != NULL; act++) {
 			if (strcmp(act->name, action) == 0) {
 				log_debug("%s: %s.%s", __func__, agent, action);
-				if (dispatch_check(c, act->inputs) == 0)
+				if (dispatch_policy(c) == 0 &&
+				    dispatch_check(c, act->inputs) == 0)
 					act->exec(c);
 				return;
 			}

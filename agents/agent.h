@@ -53,8 +53,11 @@ struct conf {
 	char	*nrpe_config;
 	int	 nrpe_timeout;		/* seconds a plugin may run */
 
+	/* Authorization (agent-policy.c). */
+	char	*policy_dir;		/* AGENT.policy files; NULL: none */
+	char	*policy_default;	/* allow, deny; NULL: by caller */
+
 	/* Read and kept for later agents. */
-	char	*policy_dir;
 	char	*puppet_command;
 	char	*puppet_statedir;
 	char	*puppet_lockfile;
@@ -119,14 +122,17 @@ void			 facts_put_all(struct wire_writer *,
 /*
  * One request being served. The handler writes exactly one map into data
  * (or nothing, for {}), and on failure sets the status through call_fail.
- * caller is the verified caller (--caller) if there is one, else the
- * request's claim. skipped: the request's filter does not match this
- * host, so nothing ran.
+ * caller is who runs it: the --caller of a forced-command key (forced
+ * set), else the Unix user the agent runs as; never the request's claim.
+ * decision is the policy's verdict for the audit ("deny shell.policy:1").
+ * skipped: the request's filter does not match this host, so nothing ran.
  */
 struct call {
 	const struct proto_request	*req;
 	const struct conf		*conf;
 	const char			*caller;
+	int				 forced;	/* --caller */
+	char				*decision;	/* the policy's, audited */
 	struct wire_writer		 data;
 	int				 statuscode;
 	char				*statusmsg;
@@ -197,12 +203,29 @@ extern const struct agent_entry service_agent;
 /* agent-package.c */
 extern const struct agent_entry package_agent;
 
+/* agent-policy.c */
+/* What the policy says of a request, and why, for the reply and audit. */
+struct agent_verdict {
+	int	 allow;
+	char	*reason;	/* "denied by policy shell.policy line 1" */
+	char	*rule;		/* "shell.policy:1", "policy_default" ... */
+};
+/*
+ * May caller (forced: by a forced-command key) run agent.action here?
+ * Always sets the verdict; release it.
+ */
+void	agent_policy_decide(const struct conf *, const char *, int,
+	    const char *, const char *, struct agent_verdict *);
+void	agent_policy_release(struct agent_verdict *);
+
 /* agent-audit.c */
 /*
- * Log one line for a served request (syslog, or conf->audit_log): its
- * statuscode, and whether it was skipped.
+ * Log one line for a served request (syslog, or conf->audit_log): who
+ * (the verified caller, and the request's claim when it differs), the
+ * policy's decision (NULL: none was made), the statuscode, and whether
+ * it was skipped.
  */
 void	audit_log(const struct conf *, const struct proto_request *,
-	    const char *, int, int);
+	    const char *, const char *, int, int);
 
 #endif

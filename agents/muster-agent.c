@@ -15,6 +15,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
+#include <pwd.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -23,11 +24,13 @@
 #include <unistd.h>
 
 #include "agent.h"
+#include "policy.h"
 
 #define AGENT_CONF_DEFAULT	"/etc/muster/agent.conf"
 
 static struct conf	*agent_conf;
 static const char	*agent_caller;	/* --caller: verified */
+static char		*agent_user;	/* who we run as, for the policy */
 
 static void __attribute__((noreturn))
 usage(int status)
@@ -36,6 +39,23 @@ usage(int status)
 	    "usage: muster-agent [-v] [--caller NAME] [--config FILE]\n"
 	    "       muster-agent -V|--version\n");
 	exit(status);
+}
+
+/*
+ * The Unix user we run as: sshd authenticated it, so it is who a full
+ * login's requests come from ("uid=N" without a passwd entry).
+ */
+static char *
+agent_whoami(void)
+{
+	struct passwd	*pw;
+	char		*s;
+
+	if ((pw = getpwuid(geteuid())) != NULL && pw->pw_name != NULL &&
+	    *pw->pw_name != '\0')
+		return (xstrdup(pw->pw_name));
+	xasprintf(&s, "uid=%lu", (unsigned long)geteuid());
+	return (s);
 }
 
 /* Milliseconds on the monotonic clock. */
@@ -90,7 +110,8 @@ agent_reply(const struct proto_request *req, struct call *c,
 	const char		*data;
 	size_t			 len;
 
-	audit_log(agent_conf, req, agent_caller, c->statuscode, c->skipped);
+	audit_log(agent_conf, req, agent_caller != NULL ? agent_caller :
+	    agent_user, c->decision, c->statuscode, c->skipped);
 
 	memset(&rep, 0, sizeof rep);
 	rep.v = MUSTER_PROTOCOL_VERSION;
@@ -137,6 +158,8 @@ agent_reply(const struct proto_request *req, struct call *c,
 	wire_writer_release(&c->data);
 	free(c->statusmsg);
 	c->statusmsg = NULL;
+	free(c->decision);
+	c->decision = NULL;
 }
 
 /* Answer a stream that cannot go on, and say so on stderr. */
@@ -186,7 +209,9 @@ agent_serve(const char *buf, size_t len)
 	} else {
 		c.req = &req;
 		c.conf = agent_conf;
-		c.caller = agent_caller != NULL ? agent_caller : req.caller;
+		/* Who asks: the key's --caller, else our own user. */
+		c.caller = agent_caller != NULL ? agent_caller : agent_user;
+		c.forced = agent_caller != NULL;
 		/*
 		 * Live facts for each request: on a kept channel (a warm
 		 * session) the agent serves many, and facts change between.
@@ -290,8 +315,11 @@ main(int argc, char **argv)
 	while ((ch = getopt_long(argc, argv, "hvV", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'c':
-			if (*optarg == '\0')
-				usage(64);
+			if (!policy_caller_ok(optarg)) {
+				log_warnx("--caller: '%s' is not a caller name"
+				    " (1 to 64 of A-Z a-z 0-9 . _ @ -)", optarg);
+				exit(64);
+			}
 			agent_caller = optarg;
 			break;
 		case 'f':
@@ -325,12 +353,15 @@ main(int argc, char **argv)
 	agent_conf = conf_new();
 	if (conf_load(agent_conf, path, optional) != 0)
 		log_warnx("%s", agent_conf->error);
-	log_debug("%s: identity %s, caller %s", __func__,
-	    agent_conf->identity, agent_caller != NULL ? agent_caller : "-");
+	agent_user = agent_whoami();
+	log_debug("%s: identity %s, caller %s%s", __func__,
+	    agent_conf->identity, agent_caller != NULL ? agent_caller :
+	    agent_user, agent_caller != NULL ? " (forced command)" : "");
 
 	status = agent_loop();
 
 	facts_free_all();
 	conf_free(agent_conf);
+	free(agent_user);
 	return (status);
 }

@@ -22,6 +22,7 @@ const struct cmd_entry *cmd_table[] = {
 	&cmd_facts_entry,
 	&cmd_inventory_entry,
 	&cmd_ssh_entry,
+	&cmd_policy_entry,
 	&cmd_keys_entry,
 	&cmd_agents_entry,
 	&cmd_doc_entry,

@@ -642,6 +642,8 @@ struct run {
 	void			 *tctx[TRANSPORT_NSLOTS]; /* transports' own */
 	const struct transport	 *prepared[TRANSPORT_NSLOTS]; /* init'ed */
 	const struct policy	 *policy;
+	void			 *policy_data;	/* the policy's own */
+	struct event		 *policy_kick;	/* its pass; freed with the run */
 	struct host		**hosts;
 	size_t			  nhosts;
 	size_t			  next;		/* first host not started */
@@ -665,6 +667,7 @@ struct run {
 	struct event		 *tick;		/* progress redraw */
 	struct event		 *kick;		/* start hosts, reap */
 	int			  interrupted;
+	char			 *draining;	/* why no host starts now */
 	int			  dirty;	/* progress needs a redraw */
 	struct timeval		  start;
 	struct timeval		  end;
@@ -696,6 +699,16 @@ void		 fanout_host_event(struct host *, enum host_event,
 		     const char *, size_t);
 /* Call a ready host with the run's request (flags: CALL_LAST). */
 void		 fanout_call(struct host *, int);
+/* The same with another request, packed, and its id. */
+void		 fanout_call_with(struct host *, const struct wire_writer *,
+		     const char *, int);
+/* Run the policy's pass (policy_kick) on the next loop pass. */
+void		 fanout_wake_policy(struct run *);
+/*
+ * Start no new host (the live view's q): those not started end
+ * cancelled, saying why; those running finish.
+ */
+void		 fanout_drain(struct run *, const char *);
 /*
  * The one way a host ends (done, failed, cancelled, never started):
  * count it, tell the policy, start the next.
@@ -1110,6 +1123,13 @@ struct action_spec {
 	void		(*render_host)(FILE *, const struct host *);
 	/* Extra summary lines; NULL for none. */
 	void		(*render_summary)(FILE *, struct run *);
+	/*
+	 * Set the run up further once its request is packed (another
+	 * policy, more requests); -1 to stop. data is the command's.
+	 */
+	int		(*run_setup)(struct run *, struct action_spec *,
+			    const struct proto_request *);
+	void		*data;
 	/* Hosts the per-host table leaves out (shown another way). */
 	int		(*shown_elsewhere)(const struct host *);
 	/* Print results another way (shell folds them); NULL: per host. */
@@ -1270,6 +1290,22 @@ int		 ddl_registry_find(struct ddl_registry *, const char *,
 /* Every agent described, sorted: free each name and the array. */
 char		**ddl_registry_names(struct ddl_registry *, size_t *);
 
+/* runall.c */
+/*
+ * muster puppet runall: a policy that keeps at most cap hosts applying a
+ * puppet catalog, polling the others over kept channels; an action_spec
+ * takes it through run_setup with data a struct runall, and
+ * runall_summary() as render_summary.
+ */
+struct runall;
+struct runall	*runall_new(size_t, int);
+void		 runall_free(struct runall *);
+/* The runonce inputs (packed map), filled by the command. */
+struct wire_writer *runall_runonce_args(struct runall *);
+int		 runall_setup(struct run *, struct action_spec *,
+		     const struct proto_request *);
+void		 runall_summary(FILE *, struct run *);
+
 /* cmd-*.c */
 extern const struct cmd_entry cmd_ping_entry;
 extern const struct cmd_entry cmd_rpc_entry;
@@ -1282,6 +1318,7 @@ extern const struct cmd_entry cmd_package_entry;
 extern const struct cmd_entry cmd_service_entry;
 extern const struct cmd_entry cmd_nrpe_entry;
 extern const struct cmd_entry cmd_session_entry;
+extern const struct cmd_entry cmd_policy_entry;
 extern const struct cmd_entry cmd_facts_entry;
 extern const struct cmd_entry cmd_inventory_entry;
 extern const struct cmd_entry cmd_ssh_entry;

@@ -157,6 +157,19 @@ else
 	show "$BUILD/muster -i $D/inventory find -S '(role=web or role=db) and env=prod and rack=r1'"
 	show "$M -i $D/inventory -S 'role::db and not rack=r0' shell 'uptime -p'"
 
+	# Who may run what: the hosts decide, from their own policy files.
+	# The demo key is a forced command (muster-agent --caller fleet).
+	note "each host gets policy/shell.policy: fleet may run shell where role=web"
+	for h in "$D"/hosts/node*; do
+		mkdir -p "$h/policy"
+		printf 'policy default deny\nallow  fleet  run  role=web  *\n' \
+		    >"$h/policy/shell.policy"
+	done
+	show "$M -w 'node[0001-0008]' policy check fleet shell run"
+	show "$M -w 'node[0001-0008]' shell id -un"
+	note "the shell policies removed again"
+	rm -f "$D"/hosts/node*/policy/shell.policy
+
 	# A warm session: one holder keeps every host connected with its
 	# agent running, so the next commands skip connecting (connect=0 ms).
 	show "$M -w '$ALL' session start --idle 300"

@@ -232,6 +232,11 @@ gen_hosts()
 			printf "service_provider = sysv\n" > f
 			printf "initd_dir = %s/init.d\n", h > f
 			printf "nrpe_config = %s/nrpe.cfg\n", h > f
+			# The fleet key is a forced command (--caller
+			# fleet) that may run every agent here; the policy
+			# tests (t0900) write rules into policy/.
+			printf "policy_dir = %s/policy\n", h > f
+			printf "policy_default = allow\n" > f
 			close(f)
 
 			f = h "/facts.d/role.txt"
