@@ -20,7 +20,8 @@
 #include "muster.h"
 
 /* A real ed25519 public key. */
-#define ED_B64	"AAAAC3NzaC1lZDI1NTE5AAAAIAE6L+z+oOkudSAC9F8CdL1OGJ1FNZL9qsN3uKfcDbOT"
+#define ED_B64	"AAAAC3NzaC1lZDI1NTE5AAAAIAE6L+z+" \
+	"oOkudSAC9F8CdL1OGJ1FNZL9qsN3uKfcDbOT"
 
 /* Append an SSH string (uint32 length, bytes). */
 static size_t
