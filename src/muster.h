@@ -936,6 +936,7 @@ enum {
 	OPT_REFRESH,
 	OPT_FORMAT,
 	OPT_HEADER,
+	OPT_RUN_TIMEOUT,
 };
 struct cmd_option {
 	int		 id;		/* its letter, or OPT_* */
@@ -999,6 +1000,7 @@ struct cmd_ctx {
 	int			 yes;
 	int			 no_session;	/* --no-session */
 	int			 idle;		/* session start --idle */
+	int			 run_timeout;	/* puppet runall; 0: default */
 	int			 refresh;	/* facts --refresh */
 	char			*format;	/* inventory --format FMT */
 	int			 header;	/* inventory --header */
@@ -1256,6 +1258,11 @@ struct wire_writer *runall_runonce_args(struct runall *);
 int		 runall_setup(struct run *, struct action_spec *,
 		     const struct proto_request *);
 void		 runall_summary(FILE *, struct run *);
+/*
+ * puppet runall N: argv is "N"; the words are runonce's KEY=VALUE inputs
+ * (noop, tags, environment). An exit status.
+ */
+int		 runall_command(struct cmd_ctx *, int, char **, int, char **);
 
 /* cmd-*.c */
 extern const struct cmd_entry cmd_ping_entry;
