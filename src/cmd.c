@@ -17,6 +17,7 @@ const struct cmd_entry *cmd_table[] = {
 	&cmd_package_entry,
 	&cmd_service_entry,
 	&cmd_nrpe_entry,
+	&cmd_puppet_entry,
 	&cmd_session_entry,
 	&cmd_find_entry,
 	&cmd_facts_entry,
@@ -148,6 +149,15 @@ const struct cmd_option cmd_options[] = {
 
 	{ .id = OPT_NAGIOS, .name = "nagios", .group = CMD_OWN,
 	  .help = "one Nagios plugin line; exit 0-3 by the worst\nstate" },
+
+	{ .id = OPT_NOOP, .name = "noop", .group = CMD_OWN,
+	  .help = "puppet runonce: a dry run (puppet --noop)" },
+	{ .id = OPT_TAGS, .name = "tags", .value = "T", .group = CMD_OWN,
+	  .help = "puppet runonce: only resources with these\n"
+	  "tags (comma-separated)" },
+	{ .id = OPT_ENVIRONMENT, .name = "environment", .value = "E",
+	  .group = CMD_OWN,
+	  .help = "puppet runonce: the puppet environment to run" },
 
 	{ .id = 'v', .name = "verbose", .group = CMD_GENERAL,
 	  .help = "debug log on stderr (state transitions)" },

@@ -336,6 +336,15 @@ muster_options(struct cmd_ctx *ctx, const struct cmd_entry *e, int argc,
 		case OPT_NAGIOS:
 			ctx->nagios = 1;
 			break;
+		case OPT_NOOP:
+			ctx->noop = 1;
+			break;
+		case OPT_TAGS:
+			ctx->tags = optarg;
+			break;
+		case OPT_ENVIRONMENT:
+			ctx->environment = optarg;
+			break;
 		case OPT_EXPECT:
 			if (strchr(optarg, '=') == NULL ||
 			    *optarg == '=') {

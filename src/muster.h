@@ -937,6 +937,9 @@ enum {
 	OPT_FORMAT,
 	OPT_HEADER,
 	OPT_RUN_TIMEOUT,
+	OPT_NOOP,
+	OPT_TAGS,
+	OPT_ENVIRONMENT,
 };
 struct cmd_option {
 	int		 id;		/* its letter, or OPT_* */
@@ -1010,6 +1013,9 @@ struct cmd_ctx {
 	int			 jsonl;
 	int			 senders;
 	int			 nagios;	/* --nagios */
+	int			 noop;		/* puppet runonce --noop */
+	char			*tags;		/* --tags T */
+	char			*environment;	/* --environment E */
 	char			**expect;	/* --expect FIELD=VALUE */
 	size_t			 nexpect;
 	char			*color;
@@ -1275,6 +1281,7 @@ extern const struct cmd_entry cmd_doc_entry;
 extern const struct cmd_entry cmd_package_entry;
 extern const struct cmd_entry cmd_service_entry;
 extern const struct cmd_entry cmd_nrpe_entry;
+extern const struct cmd_entry cmd_puppet_entry;
 extern const struct cmd_entry cmd_session_entry;
 extern const struct cmd_entry cmd_policy_entry;
 extern const struct cmd_entry cmd_facts_entry;
