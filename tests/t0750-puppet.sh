@@ -360,7 +360,12 @@ test_expect_success 'a malformed last_run_summary.yaml: a clear failure, not a c
 	test_grep "node0001 *cannot read the last run summary: $f: not YAML: .* at line" out &&
 	printf -- "- just\\n- a list\\n" >"$f" &&
 	test_expect_code 2 pp -w node0001 puppet summary >out &&
-	test_grep "not a last run summary" out &&
+	test_grep "cannot read the last run summary: $f: not a map" out &&
+	# Nesting deeper than kept is refused at once, not parsed through.
+	{ printf "time:\\n  a: " && head -c 500000 /dev/zero | tr "\\0" "["; } >"$f" &&
+	test_expect_code 2 timeout 30 "$MUSTER" --ssh-config "$FLEET_DIR/ssh_config" \
+	    -w node0001 puppet summary >out &&
+	test_grep "$f: nested more than 16 levels deep" out &&
 	# Anchors and aliases: each value is taken once, and bounded.
 	{ printf "a: &x \"%s\"\\ntime:\\n" "$(head -c 100000 /dev/zero | tr "\\0" y)" &&
 	  i=0 && while [ $i -lt 200 ]; do printf "  k%d: *x\\n" $i; i=$((i + 1)); done &&
