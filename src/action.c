@@ -457,6 +457,8 @@ action_run(struct cmd_ctx *ctx, struct action_spec *spec)
 		req.facts = 1;
 	}
 	proto_request_pack(&r->request, &req);
+	if (spec->run_setup != NULL && spec->run_setup(r, spec, &req) != 0)
+		goto out;
 
 	done.spec = spec;
 	done.sink = sink;

@@ -102,6 +102,10 @@ const struct cmd_option cmd_options[] = {
 	{ .id = OPT_IDLE, .name = "idle", .value = "S", .group = CMD_OWN,
 	  .help = "session start: exit after S seconds without a\n"
 	  "call (600)" },
+	{ .id = OPT_RUN_TIMEOUT, .name = "run-timeout", .value = "S",
+	  .group = CMD_OWN,
+	  .help = "puppet runall: drop a host still applying after\n"
+	  "S seconds (1800)" },
 	{ .id = OPT_REFRESH, .name = "refresh", .group = CMD_OWN,
 	  .help = "facts: collect every selected host's facts into\n"
 	  "the cache" },

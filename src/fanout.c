@@ -122,6 +122,9 @@ run_free(struct run *r)
 		host_free(r->hosts[i]);
 	free(r->hosts);
 	wire_writer_release(&r->request);
+	free(r->draining);
+	if (r->policy_kick != NULL)
+		event_free(r->policy_kick);
 	event_base_free(r->base);
 	free(r);
 }
@@ -295,17 +298,51 @@ fanout_finish(struct host *h, enum host_state s)
 void
 fanout_call(struct host *h, int flags)
 {
+	fanout_call_with(h, &h->run->request, h->run->request_id, flags);
+}
+
+/* Call a ready host with a request of the policy's, of that id. */
+void
+fanout_call_with(struct host *h, const struct wire_writer *w, const char *id,
+    int flags)
+{
 	struct run	*r = h->run;
 	const char	*req;
 	size_t		 len;
 
-	req = wire_writer_data(&r->request, &len);
-	h->call_id = r->request_id;
+	req = wire_writer_data(w, &len);
+	h->call_id = id;
 	/* Another call on a kept channel: the last reply was read. */
 	if (h->state == HOST_CALLING)
 		result_forget_reply(h);
 	host_set_state(h, HOST_CALLING);
 	h->transport->call(h, req, len, r->action_timeout, flags);
+}
+
+void
+fanout_drain(struct run *r, const char *why)
+{
+	struct host	*h;
+
+	if (r->draining != NULL)
+		return;
+	r->draining = xstrdup(why);
+	log_debug("%s: %s", __func__, why);
+	while (r->next < r->nhosts) {
+		h = r->hosts[r->next++];
+		result_set_error(&h->result, RESULT_CANCELLED, "not started:"
+		    " %s", why);
+		fanout_finish(h, HOST_FAILED);
+	}
+	fanout_wake_policy(r);
+}
+
+/* The policy's pass, on the next loop pass (outside any host's I/O). */
+void
+fanout_wake_policy(struct run *r)
+{
+	if (r->policy_kick != NULL)
+		event_active(r->policy_kick, EV_TIMEOUT, 0);
 }
 
 /* What the transports report, for the hosts of a run. */
@@ -441,6 +478,8 @@ fanout_run(struct run *r, char **cause)
 	gettimeofday(&r->end, NULL);
 	ui_progress_clear();
 	fanout_report(r);
+	if (r->policy_kick != NULL)
+		event_del(r->policy_kick);
 
 	for (i = 0; i < r->nhosts; i++) {
 		if (r->hosts[i]->tdata != NULL)

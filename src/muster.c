@@ -309,6 +309,9 @@ muster_options(struct cmd_ctx *ctx, const struct cmd_entry *e, int argc,
 		case OPT_IDLE:
 			ctx->idle = muster_number(name, optarg);
 			break;
+		case OPT_RUN_TIMEOUT:
+			ctx->run_timeout = muster_number(name, optarg);
+			break;
 		case OPT_REASON:
 			ctx->reason = optarg;
 			break;

@@ -595,6 +595,8 @@ struct run {
 	void			 *tctx[TRANSPORT_NSLOTS]; /* transports' own */
 	const struct transport	 *prepared[TRANSPORT_NSLOTS]; /* init'ed */
 	const struct policy	 *policy;
+	void			 *policy_data;	/* the policy's own */
+	struct event		 *policy_kick;	/* its pass; freed with the run */
 	struct host		**hosts;
 	size_t			  nhosts;
 	size_t			  next;		/* first host not started */
@@ -618,6 +620,7 @@ struct run {
 	struct event		 *tick;		/* progress redraw */
 	struct event		 *kick;		/* start hosts, reap */
 	int			  interrupted;
+	char			 *draining;	/* why no host starts now */
 	int			  dirty;	/* progress needs a redraw */
 	struct timeval		  start;
 	struct timeval		  end;
@@ -649,6 +652,16 @@ void		 fanout_host_event(struct host *, enum host_event,
 		     const char *, size_t);
 /* Call a ready host with the run's request (flags: CALL_LAST). */
 void		 fanout_call(struct host *, int);
+/* The same with another request, packed, and its id. */
+void		 fanout_call_with(struct host *, const struct wire_writer *,
+		     const char *, int);
+/* Run the policy's pass (policy_kick) on the next loop pass. */
+void		 fanout_wake_policy(struct run *);
+/*
+ * Start no new host (the live view's q): those not started end
+ * cancelled, saying why; those running finish.
+ */
+void		 fanout_drain(struct run *, const char *);
 /*
  * The one way a host ends (done, failed, cancelled, never started):
  * count it, tell the policy, start the next.
@@ -923,6 +936,7 @@ enum {
 	OPT_REFRESH,
 	OPT_FORMAT,
 	OPT_HEADER,
+	OPT_RUN_TIMEOUT,
 	OPT_NOOP,
 	OPT_TAGS,
 	OPT_ENVIRONMENT,
@@ -989,6 +1003,7 @@ struct cmd_ctx {
 	int			 yes;
 	int			 no_session;	/* --no-session */
 	int			 idle;		/* session start --idle */
+	int			 run_timeout;	/* puppet runall; 0: default */
 	int			 refresh;	/* facts --refresh */
 	char			*format;	/* inventory --format FMT */
 	int			 header;	/* inventory --header */
@@ -1067,6 +1082,13 @@ struct action_spec {
 	void		(*render_host)(FILE *, const struct host *);
 	/* Extra summary lines; NULL for none. */
 	void		(*render_summary)(FILE *, struct run *);
+	/*
+	 * Set the run up further once its request is packed (another
+	 * policy, more requests); -1 to stop. data is the command's.
+	 */
+	int		(*run_setup)(struct run *, struct action_spec *,
+			    const struct proto_request *);
+	void		*data;
 	/* Hosts the per-host table leaves out (shown another way). */
 	int		(*shown_elsewhere)(const struct host *);
 	/* Print results another way (shell folds them); NULL: per host. */
@@ -1226,6 +1248,27 @@ int		 ddl_registry_find(struct ddl_registry *, const char *,
 		     const struct ddl **, char **);
 /* Every agent described, sorted: free each name and the array. */
 char		**ddl_registry_names(struct ddl_registry *, size_t *);
+
+/* runall.c */
+/*
+ * muster puppet runall: a policy that keeps at most cap hosts applying a
+ * puppet catalog, polling the others over kept channels; an action_spec
+ * takes it through run_setup with data a struct runall, and
+ * runall_summary() as render_summary.
+ */
+struct runall;
+struct runall	*runall_new(size_t, int);
+void		 runall_free(struct runall *);
+/* The runonce inputs (packed map), filled by the command. */
+struct wire_writer *runall_runonce_args(struct runall *);
+int		 runall_setup(struct run *, struct action_spec *,
+		     const struct proto_request *);
+void		 runall_summary(FILE *, struct run *);
+/*
+ * puppet runall N: argv is "N"; the words are runonce's KEY=VALUE inputs
+ * (noop, tags, environment). An exit status.
+ */
+int		 runall_command(struct cmd_ctx *, int, char **, int, char **);
 
 /* cmd-*.c */
 extern const struct cmd_entry cmd_ping_entry;
