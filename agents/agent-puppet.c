@@ -58,7 +58,7 @@
 
 #define PUPPET_FILE_MAX		(1024 * 1024)	/* bytes of a file read */
 #define PUPPET_LOCK_MAX		4096		/* bytes of a lock file */
-#define PUPPET_ITEMS_MAX	512		/* scalars of the summary kept */
+#define PUPPET_ITEMS_MAX	512		/* summary values kept */
 #define PUPPET_DEPTH_MAX	16		/* levels of nesting */
 #define PUPPET_SCALAR_MAX	256		/* bytes of a value kept */
 #define PUPPET_TYPES_MAX	256		/* type_distribution entries */
@@ -69,9 +69,11 @@
 #define PUPPET_DEBIAN_SUMMARY	"/var/cache/puppet/public/last_run_summary.yaml"
 #define PUPPET_DEBIAN_PIDFILE	"/run/puppet/agent.pid"
 #define PUPPET_PL_STATEDIR	"/opt/puppetlabs/puppet/cache/state"
-#define PUPPET_PL_SUMMARY	"/opt/puppetlabs/puppet/public/last_run_summary.yaml"
+#define PUPPET_PL_SUMMARY	\
+    "/opt/puppetlabs/puppet/public/last_run_summary.yaml"
 #define PUPPET_PL_PIDFILE	"/var/run/puppetlabs/agent.pid"
-#define PUPPET_COMMAND		"puppet agent --onetime --no-daemonize --verbose"
+#define PUPPET_COMMAND		\
+    "puppet agent --onetime --no-daemonize --verbose"
 #define PUPPET_PATH_EXTRA	"/opt/puppetlabs/bin"
 #define PUPPET_DEFAULT_MESSAGE	"Disabled via muster"
 
@@ -733,7 +735,7 @@ puppet_status(struct call *c)
 	name = puppet_state_name(&st);
 	puppet_human(st.since_lastrun, age, sizeof age);
 	xasprintf(&message, "Currently %s%s%s; %s%s%s",
-	    st.applying ? "applying a catalog" : name,
+	    strcmp(name, "applying") == 0 ? "applying a catalog" : name,
 	    *st.disable_message != '\0' ? ": " : "", st.disable_message,
 	    st.lastrun != 0 ? "last completed run " : "no completed run",
 	    st.lastrun != 0 ? age : "", st.lastrun != 0 ? " ago" : "");

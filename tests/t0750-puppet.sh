@@ -79,6 +79,7 @@ pp()
 
 pp_cleanup()
 {
+	[ -f "$TRASH/sleeper.pid" ] && kill "$(cat "$TRASH/sleeper.pid")" 2>/dev/null
 	sh "$TOP/tests/fleet-agents.sh" down "$FLEET_DIR" 1 4 puppet
 	return 0
 }
@@ -258,6 +259,33 @@ test_expect_success 'enable removes the lock; enable again is refused' '
 	    out.json &&
 	test_expect_code 2 pp -w node0001 puppet enable >out &&
 	test_grep "Could not enable Puppet: Already enabled" out
+'
+
+test_expect_success 'a lock held by any live process is applying; disabled wins the status' '
+	lock=$(pdir 3)/state/agent_catalog_run.lock
+	sleep 60 >/dev/null 2>&1 &
+	pid=$!
+	echo $pid >sleeper.pid
+	printf %s $pid >"$lock" &&
+	pp -w node0003 puppet disable by hand &&
+	pp -w node0003 puppet status --json >out.json &&
+	jq -e ".results[0].data | .applying == true and .status == \"disabled\" and
+	    .message == \"Currently disabled: by hand; last completed run \" +
+	    (.message | sub(\"^.*last completed run \"; \"\"))" out.json &&
+	pp -w node0003 puppet enable &&
+	pp -w node0003 puppet status --json >out.json &&
+	jq -e ".results[0].data | .applying == true and .status == \"applying\" and
+	    (.message | startswith(\"Currently applying a catalog; \"))" out.json &&
+	kill $pid &&
+	while kill -0 $pid 2>/dev/null; do sleep 0.1; done &&
+	# A stale lock (its pid dead) and an empty one are not applying.
+	pp -w node0003 puppet status --json >out.json &&
+	jq -e ".results[0].data | .applying == false and .status == \"stopped\"" \
+	    out.json &&
+	: >"$lock" &&
+	pp -w node0003 puppet status --json >out.json &&
+	jq -e ".results[0].data.applying == false" out.json &&
+	rm "$lock"
 '
 
 test_expect_success 'disable without a message: the default one' '
