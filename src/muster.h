@@ -1089,6 +1089,12 @@ struct action_spec {
 	int		(*run_setup)(struct run *, struct action_spec *,
 			    const struct proto_request *);
 	void		*data;
+	/*
+	 * What the run changes when its action does not say ("puppet
+	 * runall" asks runonce, and reads last_run_summary): asked first
+	 * against a whole inventory, as a changing action.
+	 */
+	const char	*changes;
 	/* Hosts the per-host table leaves out (shown another way). */
 	int		(*shown_elsewhere)(const struct host *);
 	/* Print results another way (shell folds them); NULL: per host. */
