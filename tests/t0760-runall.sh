@@ -144,8 +144,9 @@ test_expect_success 'a host whose ssh session is killed mid-run is reported, not
 	done &&
 	n=0; while [ ! -s rc ] && [ $n -lt 1200 ]; do sleep 0.1; n=$((n + 1)); done &&
 	test "$(cat rc)" -eq 3 &&
-	test_grep "node0003  *unreachable" out &&
-	test_grep "Nodes: 2 / 2" out
+	test_grep "node0003  *connection lost" out &&
+	test_grep "Unreachable: 1   node0003" out &&
+	test_grep "node0001  *changed" out
 '
 
 test_expect_success 'runall: bad N and bad runonce inputs are one line, exit 64' '
