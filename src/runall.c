@@ -6,8 +6,8 @@
  * outcome is the summary of the run it was given.
  *
  * Theory of operation. Every open host is asked puppet status at once
- * and then every RUNALL_POLL_MS over its kept channel (no handshake per
- * poll). A host counts against N while its status says applying, whoever
+ * and then every RUNALL_POLL_MS (RUNALL_POLL_BUSY_MS while it holds a
+ * slot) over its kept channel (no handshake per poll). A host counts against N while its status says applying, whoever
  * started the run, and from the moment muster asked it to run until it
  * is seen applying or done: the window before puppet takes its lock. On
  * each pass (a timer, never from within a host's own I/O), the hosts are
@@ -41,6 +41,7 @@
  * it (hosts start in name order).
  */
 #define RUNALL_POLL_MS		1000
+#define RUNALL_POLL_BUSY_MS	250	/* hosts in a slot: end seen sooner */
 #define RUNALL_START_GRACE_S	120
 #define RUNALL_FIRST_STATUS_S	2
 /* --run-timeout's default, seconds; the most hosts applying at once. */
@@ -173,6 +174,10 @@ runall_call(struct runall *ra, struct host *h, enum runall_call what)
 	struct timeval		 now, poll = { 0, RUNALL_POLL_MS * 1000 };
 
 	gettimeofday(&now, NULL);
+	/* A host in a slot is watched closely: its end frees the slot. */
+	if (rh->phase == RUNALL_STARTING || rh->phase == RUNALL_APPLYING ||
+	    what == RUNALL_RUNONCE)
+		poll.tv_usec = RUNALL_POLL_BUSY_MS * 1000;
 	rh->call = what;
 	timeradd(&now, &poll, &rh->next_poll);
 	switch (what) {
@@ -498,7 +503,7 @@ runall_setup(struct run *r, struct action_spec *spec,
 {
 	struct runall		*ra = spec->data;
 	struct wire_writer	 none;
-	struct timeval		 poll = { 0, RUNALL_POLL_MS * 1000 };
+	struct timeval		 poll = { 0, RUNALL_POLL_BUSY_MS * 1000 };
 
 	ra->run = r;
 	ra->nhosts = r->nhosts;
