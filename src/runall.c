@@ -448,7 +448,7 @@ runall_pass(evutil_socket_t fd, short what, void *arg)
 			if (!runall_open(h) || rh->call != RUNALL_NONE ||
 			    rh->phase != RUNALL_QUEUED)
 				continue;
-			xasprintf(&msg, "puppet is disabled%s%s: skipped",
+			xasprintf(&msg, "puppet is disabled%s%s",
 			    rh->disabled_msg != NULL &&
 			    *rh->disabled_msg != '\0' ? ": " : "",
 			    rh->disabled_msg != NULL ? rh->disabled_msg : "");
