@@ -333,6 +333,9 @@ muster_options(struct cmd_ctx *ctx, const struct cmd_entry *e, int argc,
 		case OPT_NAGIOS:
 			ctx->nagios = 1;
 			break;
+		case OPT_NO_LIVE:
+			ctx->no_live = 1;
+			break;
 		case OPT_EXPECT:
 			if (strchr(optarg, '=') == NULL ||
 			    *optarg == '=') {

@@ -634,6 +634,8 @@ struct run {
 	/* Called as each host finishes, outside I/O callbacks. */
 	void			(*host_done_cb)(struct host *, void *);
 	void			 *host_done_arg;
+	struct ui_live		 *live;		/* the live view, or NULL */
+	int			  live_now;	/* it shows at once */
 };
 struct run	*run_new(void);
 void		 run_free(struct run *);
@@ -856,6 +858,20 @@ void	 ui_output_exit(void);
 void	 ui_progress(size_t, size_t);
 void	 ui_progress_clear(void);
 
+/* ui-live.c */
+/*
+ * The live view of a run on the controlling terminal: ui_live_new() when a
+ * person watches (else NULL), ui_live_tick() from the run's tick shows it
+ * after two seconds (at once with run->live_now) and draws it, 1 while it
+ * is on the screen; ui_live_stop() gives the terminal back (NULL is fine);
+ * ui_live_free() frees it.
+ */
+struct ui_live;
+struct ui_live	*ui_live_new(struct run *, const struct cmd_ctx *);
+int		 ui_live_tick(struct ui_live *);
+void		 ui_live_stop(struct ui_live *);
+void		 ui_live_free(struct ui_live *);
+
 /* select.c */
 /* Host selection shared by every command that targets hosts. */
 struct filter;
@@ -936,6 +952,7 @@ enum {
 	OPT_REFRESH,
 	OPT_FORMAT,
 	OPT_HEADER,
+	OPT_NO_LIVE,
 };
 struct cmd_option {
 	int		 id;		/* its letter, or OPT_* */
@@ -1008,6 +1025,7 @@ struct cmd_ctx {
 	int			 jsonl;
 	int			 senders;
 	int			 nagios;	/* --nagios */
+	int			 no_live;	/* --no-live */
 	char			**expect;	/* --expect FIELD=VALUE */
 	size_t			 nexpect;
 	char			*color;
