@@ -32,7 +32,7 @@ CC		?= cc
 PKG_CONFIG	?= pkg-config
 CLIENT_PKGS	 = libssh2 libevent msgpack ncurses jansson libcrypto \
 		   libpcre2-8
-AGENT_PKGS	 = msgpack libpcre2-8
+AGENT_PKGS	 = msgpack libpcre2-8 yaml-0.1
 
 WARNINGS = -Wall -Wextra -Wformat=2 -Wmissing-prototypes \
 	-Wstrict-prototypes -Wshadow -Wwrite-strings -Wvla \
@@ -84,6 +84,7 @@ TOOL_BINS	 = $(TOOL_SRCS:tests/tools/%.c=$(BUILD)/tests/%)
 # pkg-config's own errors before anything is compiled.
 CLIENT_CFLAGS	 = $(shell $(PKG_CONFIG) --cflags $(CLIENT_PKGS) 2>/dev/null)
 CLIENT_LIBS	 = $(shell $(PKG_CONFIG) --libs $(CLIENT_PKGS) 2>/dev/null)
+AGENT_CFLAGS	 = $(shell $(PKG_CONFIG) --cflags $(AGENT_PKGS) 2>/dev/null)
 AGENT_LIBS	 = $(shell $(PKG_CONFIG) --libs $(AGENT_PKGS) 2>/dev/null)
 CMOCKA_LIBS	 = $(shell $(PKG_CONFIG) --libs cmocka 2>/dev/null)
 
@@ -96,6 +97,7 @@ DEB_jansson	 = libjansson-dev
 DEB_libcrypto	 = libssl-dev
 DEB_libpcre2-8	 = libpcre2-dev
 DEB_cmocka	 = libcmocka-dev
+DEB_yaml-0.1	 = libyaml-dev
 # $(call libs_check,MODULES): a shell line that shows pkg-config's error
 # for each module it cannot find and fails naming the packages to install.
 libs_check = missing=; \
@@ -131,6 +133,7 @@ $(BUILD)/lib/%.o: lib/%.c | libs-ok
 $(BUILD)/agents/%.o: agents/%.c | libs-ok
 	@mkdir -p $(dir $@)
 	$(QUIET_CC)$(CC) $(BASE_CPPFLAGS) $(ALL_CFLAGS) $(CLIENT_CFLAGS) \
+		$(AGENT_CFLAGS) \
 		-MMD -MP -c -o $@ $<
 
 # The default agent path and DDL directory are compiled into the client:
@@ -155,7 +158,7 @@ $(BUILD)/tests/%: tests/tools/%.c | libs-ok
 		-o $@ $< $(ALL_LDFLAGS) $(AGENT_LIBS)
 
 libs-ok:
-	@$(call libs_check,$(CLIENT_PKGS))
+	@$(call libs_check,$(sort $(CLIENT_PKGS) $(AGENT_PKGS)))
 libs-ok-tests:
 	@$(call libs_check,cmocka)
 

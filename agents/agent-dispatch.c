@@ -28,6 +28,7 @@ const struct agent_entry *const dispatch_agents[] = {
 	&nrpe_agent,
 	&service_agent,
 	&package_agent,
+	&puppet_agent,
 	NULL
 };
 

@@ -57,10 +57,13 @@ struct conf {
 	char	*policy_dir;		/* AGENT.policy files; NULL: none */
 	char	*policy_default;	/* allow, deny; NULL: by caller */
 
-	/* Read and kept for later agents. */
-	char	*puppet_command;
+	/* puppet agent; NULL: Debian's default, or puppetlabs'. */
+	char	*puppet_command;	/* split at blanks, no shell */
 	char	*puppet_statedir;
-	char	*puppet_lockfile;
+	char	*puppet_lockfile;	/* the catalog-run lock */
+	char	*puppet_disabled_lockfile;
+	char	*puppet_summary;	/* last_run_summary.yaml */
+	char	*puppet_pidfile;	/* the daemon's */
 };
 /* The defaults (identity from gethostname()). */
 struct conf	*conf_new(void);
@@ -202,6 +205,9 @@ extern const struct agent_entry service_agent;
 
 /* agent-package.c */
 extern const struct agent_entry package_agent;
+
+/* agent-puppet.c */
+extern const struct agent_entry puppet_agent;
 
 /* agent-policy.c */
 /* What the policy says of a request, and why, for the reply and audit. */

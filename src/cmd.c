@@ -17,6 +17,7 @@ const struct cmd_entry *cmd_table[] = {
 	&cmd_package_entry,
 	&cmd_service_entry,
 	&cmd_nrpe_entry,
+	&cmd_puppet_entry,
 	&cmd_session_entry,
 	&cmd_find_entry,
 	&cmd_facts_entry,
@@ -101,6 +102,10 @@ const struct cmd_option cmd_options[] = {
 	{ .id = OPT_IDLE, .name = "idle", .value = "S", .group = CMD_OWN,
 	  .help = "session start: exit after S seconds without a\n"
 	  "call (600)" },
+	{ .id = OPT_RUN_TIMEOUT, .name = "run-timeout", .value = "S",
+	  .group = CMD_OWN,
+	  .help = "puppet runall: drop a host still applying after\n"
+	  "S seconds (1800)" },
 	{ .id = OPT_REFRESH, .name = "refresh", .group = CMD_OWN,
 	  .help = "facts: collect every selected host's facts into\n"
 	  "the cache" },
@@ -147,6 +152,15 @@ const struct cmd_option cmd_options[] = {
 
 	{ .id = OPT_NAGIOS, .name = "nagios", .group = CMD_OWN,
 	  .help = "one Nagios plugin line; exit 0-3 by the worst\nstate" },
+
+	{ .id = OPT_NOOP, .name = "noop", .group = CMD_OWN,
+	  .help = "puppet runonce: a dry run (puppet --noop)" },
+	{ .id = OPT_TAGS, .name = "tags", .value = "T", .group = CMD_OWN,
+	  .help = "puppet runonce: only resources with these\n"
+	  "tags (comma-separated)" },
+	{ .id = OPT_ENVIRONMENT, .name = "environment", .value = "E",
+	  .group = CMD_OWN,
+	  .help = "puppet runonce: the puppet environment to run" },
 
 	{ .id = 'v', .name = "verbose", .group = CMD_GENERAL,
 	  .help = "debug log on stderr (state transitions)" },

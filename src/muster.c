@@ -309,6 +309,9 @@ muster_options(struct cmd_ctx *ctx, const struct cmd_entry *e, int argc,
 		case OPT_IDLE:
 			ctx->idle = muster_number(name, optarg);
 			break;
+		case OPT_RUN_TIMEOUT:
+			ctx->run_timeout = muster_number(name, optarg);
+			break;
 		case OPT_REASON:
 			ctx->reason = optarg;
 			break;
@@ -332,6 +335,15 @@ muster_options(struct cmd_ctx *ctx, const struct cmd_entry *e, int argc,
 			break;
 		case OPT_NAGIOS:
 			ctx->nagios = 1;
+			break;
+		case OPT_NOOP:
+			ctx->noop = 1;
+			break;
+		case OPT_TAGS:
+			ctx->tags = optarg;
+			break;
+		case OPT_ENVIRONMENT:
+			ctx->environment = optarg;
 			break;
 		case OPT_NO_LIVE:
 			ctx->no_live = 1;

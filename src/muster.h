@@ -952,6 +952,10 @@ enum {
 	OPT_REFRESH,
 	OPT_FORMAT,
 	OPT_HEADER,
+	OPT_RUN_TIMEOUT,
+	OPT_NOOP,
+	OPT_TAGS,
+	OPT_ENVIRONMENT,
 	OPT_NO_LIVE,
 };
 struct cmd_option {
@@ -1016,6 +1020,7 @@ struct cmd_ctx {
 	int			 yes;
 	int			 no_session;	/* --no-session */
 	int			 idle;		/* session start --idle */
+	int			 run_timeout;	/* puppet runall; 0: default */
 	int			 refresh;	/* facts --refresh */
 	char			*format;	/* inventory --format FMT */
 	int			 header;	/* inventory --header */
@@ -1025,6 +1030,9 @@ struct cmd_ctx {
 	int			 jsonl;
 	int			 senders;
 	int			 nagios;	/* --nagios */
+	int			 noop;		/* puppet runonce --noop */
+	char			*tags;		/* --tags T */
+	char			*environment;	/* --environment E */
 	int			 no_live;	/* --no-live */
 	char			**expect;	/* --expect FIELD=VALUE */
 	size_t			 nexpect;
@@ -1274,6 +1282,11 @@ struct wire_writer *runall_runonce_args(struct runall *);
 int		 runall_setup(struct run *, struct action_spec *,
 		     const struct proto_request *);
 void		 runall_summary(FILE *, struct run *);
+/*
+ * puppet runall N: argv is "N"; the words are runonce's KEY=VALUE inputs
+ * (noop, tags, environment). An exit status.
+ */
+int		 runall_command(struct cmd_ctx *, int, char **, int, char **);
 
 /* cmd-*.c */
 extern const struct cmd_entry cmd_ping_entry;
@@ -1286,6 +1299,7 @@ extern const struct cmd_entry cmd_doc_entry;
 extern const struct cmd_entry cmd_package_entry;
 extern const struct cmd_entry cmd_service_entry;
 extern const struct cmd_entry cmd_nrpe_entry;
+extern const struct cmd_entry cmd_puppet_entry;
 extern const struct cmd_entry cmd_session_entry;
 extern const struct cmd_entry cmd_policy_entry;
 extern const struct cmd_entry cmd_facts_entry;

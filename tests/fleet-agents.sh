@@ -1,12 +1,13 @@
 #!/bin/sh
-# fleet-agents.sh: what the package, service and nrpe agents act on, for
-# hosts of a test fleet made by tests/fleet.sh.
+# fleet-agents.sh: what the package, service, nrpe and puppet agents act
+# on, for hosts of a test fleet made by tests/fleet.sh.
 #
 #   fleet-agents.sh up DIR FIRST LAST [PART...]      prepare nodeFIRST..LAST
 #   fleet-agents.sh down DIR [FIRST LAST] [PART...]  stop and remove it
 #   fleet-agents.sh binsh DIR N...                   a /bin/sh in roots
 #
-# PART is package, service or nrpe; all three when none is named. up on a
+# PART is package, service, nrpe or puppet; the first three when none is
+# named (a puppet run costs seconds of CPU: asked for by name). up on a
 # host that has a part already makes it afresh. down without FIRST LAST
 # takes every host of DIR that has something: fleet.sh down runs that
 # first, so no daemon outlives its fleet.
@@ -29,6 +30,17 @@
 # nrpe     HOST/nrpe.cfg: check_state (check_dummy: OK, but WARNING on the
 #	   host a third into FIRST..LAST and CRITICAL on the one two thirds
 #	   in), check_load and check_disk, from monitoring-plugins.
+# puppet   HOST/puppet: Debian's real puppet, run by `puppet apply` with
+#	   the host's own confdir (conf, codedir conf/code with environments
+#	   production and staging), vardir (var), rundir (run), statedir
+#	   (state) and publicdir (public) on HOST/puppet/site.pp: an exec
+#	   tagged "sleeper" that writes "start TIME" to HOST/puppet/runs.log,
+#	   sleeps the seconds in HOST/puppet/sleep (1 when there is none)
+#	   and writes "end TIME" (date +%s.%N), and a file HOST/puppet/managed
+#	   tagged "managed_file". The host's agent.conf gets puppet_* keys:
+#	   its puppet_command is tests/tools/puppet-run HOST/puppet, which
+#	   holds the catalog-run lock with its pid while `puppet apply` runs
+#	   (puppet apply takes none itself).
 #
 # HOST/agents.made names the parts made on the host, so down removes only
 # what up made; DIR/agents, what the hosts share, goes with the last one.
@@ -48,8 +60,8 @@ die()
 usage()
 {
 	cat >&2 <<EOF
-usage: $ME up DIR FIRST LAST [package|service|nrpe ...]
-       $ME down DIR [FIRST LAST] [package|service|nrpe ...]
+usage: $ME up DIR FIRST LAST [package|service|nrpe|puppet ...]
+       $ME down DIR [FIRST LAST] [package|service|nrpe|puppet ...]
        $ME binsh DIR N...
 EOF
 	exit 64
@@ -90,8 +102,8 @@ parts()
 	PARTS=
 	for p in "$@"; do
 		case "$p" in
-		package|service|nrpe) PARTS="$PARTS $p" ;;
-		*) die "unknown part: $p (package, service or nrpe)" ;;
+		package|service|nrpe|puppet) PARTS="$PARTS $p" ;;
+		*) die "unknown part: $p (package, service, nrpe or puppet)" ;;
 		esac
 	done
 	[ -n "$PARTS" ] || PARTS="package service nrpe"
@@ -136,6 +148,22 @@ daemons()
 	done
 }
 
+# puppet_runs HOST: the host's run under way, if any: the pid its
+# catalog-run lock holds, when that is puppet-run (which leads its own
+# process group: the agent starts it in a session of its own).
+puppet_runs()
+{
+	f=$1/puppet/state/agent_catalog_run.lock
+	[ -s "$f" ] || return 0
+	pid=$(cat "$f" 2>/dev/null) || return 0
+	case "$pid" in
+	''|*[!0-9]*) return 0 ;;
+	esac
+	{ tr '\0' ' ' <"/proc/$pid/cmdline"; } 2>/dev/null |
+	    grep -qF "puppet-run $1/puppet" && echo "$pid"
+	return 0
+}
+
 # stop PID...: TERM, five seconds, then KILL.
 stop()
 {
@@ -162,22 +190,35 @@ remove()
 		package) rm -rf "$h/apt" "$h/root" ;;
 		service) rm -rf "$h/init.d" "$h/run" "$h/demo.mode" ;;
 		nrpe) rm -f "$h/nrpe.cfg" ;;
+		puppet)
+			rm -rf "$h/puppet"
+			sed -i '/^puppet_/d' "$h/agent.conf" ;;
 		esac
 		del_part "$h" "$p"
 	done
 }
 
-# hosts_down [HOST...]: stop the daemons of those hosts that have a
-# service part and is in PARTS, then remove their PARTS.
+# hosts_down [HOST...]: stop the daemons (and puppet runs) of those
+# hosts that have a service (puppet) part in PARTS, then remove their
+# PARTS.
 hosts_down()
 {
 	pids=
-	case " $PARTS " in
-	*" service "*)
-		for h in "$@"; do
-			has_part "$h" service && pids="$pids $(daemons "$h")"
-		done ;;
-	esac
+	for h in "$@"; do
+		case " $PARTS " in
+		*" service "*)
+			has_part "$h" service && pids="$pids $(daemons "$h")" ;;
+		esac
+		case " $PARTS " in
+		*" puppet "*)
+			has_part "$h" puppet || continue
+			for pid in $(puppet_runs "$h"); do
+				# The run's puppet apply and sleep with it.
+				kill -TERM -- "-$pid" 2>/dev/null
+				pids="$pids $pid"
+			done ;;
+		esac
+	done
 	# shellcheck disable=SC2086
 	stop $pids
 	for h in "$@"; do
@@ -420,6 +461,43 @@ command[check_disk]=$PLUGINS/check_disk -w 5% -c 2% -p /
 EOF
 }
 
+# puppet_host HOST: the host's puppet directories, manifest and agent.conf
+# keys.
+puppet_host()
+{
+	p=$1/puppet
+	mkdir -p "$p/conf/code/environments/production" \
+	    "$p/conf/code/environments/staging" "$p/var" "$p/run" \
+	    "$p/state" "$p/public" || exit 1
+	cat >"$p/sleeper" <<EOF
+#!/bin/sh
+# The exec of site.pp: a run's start and end, the seconds of $p/sleep apart.
+echo "start \$(date +%s.%N)" >>"$p/runs.log"
+sleep "\$(cat "$p/sleep" 2>/dev/null || echo 1)"
+echo "end \$(date +%s.%N)" >>"$p/runs.log"
+EOF
+	cat >"$p/site.pp" <<EOF
+# site.pp of a test host, written by tests/fleet-agents.sh.
+exec { 'sleeper':
+  command => '/bin/sh $p/sleeper',
+  tag     => 'sleeper',
+}
+file { '$p/managed':
+  content => "managed by puppet\n",
+  tag     => 'managed_file',
+}
+EOF
+	sed -i '/^puppet_/d' "$1/agent.conf"
+	cat >>"$1/agent.conf" <<EOF
+puppet_command = $RUNNER $p
+puppet_statedir = $p/state
+puppet_lockfile = $p/state/agent_catalog_run.lock
+puppet_disabled_lockfile = $p/state/agent_disabled.lock
+puppet_summary = $p/public/last_run_summary.yaml
+puppet_pidfile = $p/run/agent.pid
+EOF
+}
+
 cmd_up()
 {
 	[ $# -ge 3 ] || usage
@@ -445,6 +523,12 @@ cmd_up()
 		[ -x "$PLUGINS/check_dummy" ] ||
 		    die "no $PLUGINS/check_dummy (monitoring-plugins-basic)" ;;
 	esac
+	case " $PARTS " in
+	*" puppet "*)
+		command -v puppet >/dev/null 2>&1 ||
+		    die "puppet is missing (tests/install-deps.sh installs it)"
+		RUNNER=$(cd "$(dirname "$0")/tools" && pwd)/puppet-run ;;
+	esac
 
 	# What a fleet that went down without us left is stale.
 	[ -d "$SHARED" ] && shared_down
@@ -466,6 +550,7 @@ cmd_up()
 			package) package_host "$h" ;;
 			service) service_host "$h" ;;
 			nrpe) nrpe_host "$h" "$i" ;;
+			puppet) puppet_host "$h" ;;
 			esac
 		done
 		i=$((i + 1))

@@ -129,7 +129,8 @@ test_expect_success 'a class filter on classes_file' '
 test_expect_success 'an agent filter on the agents this muster-agent offers' '
 	run "[\"agent\", \"shell\"]" && ran &&
 	run "[\"agent\", \"package\"]" && ran &&
-	run "[\"agent\", \"puppet\"]" && skipped
+	run "[\"agent\", \"puppet\"]" && ran &&
+	run "[\"agent\", \"nosuch\"]" && skipped
 '
 
 test_expect_success 'facts=true: the reply carries typed facts, classes and agents' '
@@ -144,7 +145,7 @@ test_expect_success 'facts=true: the reply carries typed facts, classes and agen
 	    (.facts.facts.uptime_s | type) == \"number\" and
 	    (.facts.facts[\"os.release.full\"] | type) == \"string\" and
 	    .facts.classes == [\"base\", \"mysql::server\", \"role::web\"] and
-	    .facts.agents == [\"nrpe\", \"package\", \"rpcutil\", \"service\", \"shell\"]" out
+	    .facts.agents == [\"nrpe\", \"package\", \"puppet\", \"rpcutil\", \"service\", \"shell\"]" out
 '
 
 test_expect_success 'a skipped reply carries the facts too; without facts=true none' '
