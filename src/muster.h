@@ -575,6 +575,13 @@ struct policy {
 	int		 (*replied)(struct host *);
 	/* It finished (done, failed or cancelled). */
 	void		 (*done)(struct run *, struct host *);
+	/*
+	 * Optional, for the live view: what a host in flight is doing in the
+	 * policy's words ("applying", "queued"), and since when (*since is
+	 * when it started; timerclear() it for no time); NULL: connecting or
+	 * running, as its state says.
+	 */
+	const char	*(*phase)(const struct host *, struct timeval *);
 };
 /* The window, waves and budget; one call per host. */
 extern const struct policy policy_default;

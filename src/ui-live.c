@@ -371,18 +371,81 @@ ui_live_note(struct ui_live *lv)
 	}
 }
 
-/* In flight, longest first. */
-static int
-ui_live_cmp_started(const void *a, const void *b)
-{
-	const struct host	*ha = *(struct host *const *)a;
-	const struct host	*hb = *(struct host *const *)b;
+/* A host in flight: what it is doing, since when (unset: no time). */
+struct ui_live_flying {
+	const struct host	*h;
+	const char		*phase;
+	struct timeval		 since;
+};
 
-	if (timercmp(&ha->started, &hb->started, <))
+/*
+ * What a host in flight is doing: the policy's word when it has one
+ * (runall's applying, queued), else connecting or running, since it
+ * started.
+ */
+static void
+ui_live_phase(const struct run *r, const struct host *h,
+    struct ui_live_flying *f)
+{
+	f->h = h;
+	f->since = h->started;
+	f->phase = NULL;
+	if (r->policy->phase != NULL)
+		f->phase = r->policy->phase(h, &f->since);
+	if (f->phase == NULL)
+		f->phase = h->state == HOST_OPENING ? "connecting" : "running";
+}
+
+/* In flight, longest first; those without a time last. */
+static int
+ui_live_cmp_flying(const void *a, const void *b)
+{
+	const struct ui_live_flying	*fa = a, *fb = b;
+	int				 ta = timerisset(&fa->since);
+	int				 tb = timerisset(&fb->since);
+
+	if (ta != tb)
+		return (ta ? -1 : 1);
+	if (ta && timercmp(&fa->since, &fb->since, <))
 		return (-1);
-	if (timercmp(&ha->started, &hb->started, >))
+	if (ta && timercmp(&fa->since, &fb->since, >))
 		return (1);
-	return (ha->index < hb->index ? -1 : ha->index > hb->index);
+	return (fa->h->index < fb->h->index ? -1 :
+	    fa->h->index > fb->h->index);
+}
+
+/*
+ * The heading of the hosts in flight, with a count per phase when the
+ * policy names them.
+ */
+static char *
+ui_live_flying_heading(const struct run *r, struct ui_live_flying *f,
+    size_t n)
+{
+	struct strbuf	 sb = STRBUF_INIT;
+	const char	*phases[8];
+	size_t		 counts[8], nphases = 0, i, j;
+
+	strbuf_addf(&sb, "In flight (%zu)", n);
+	if (r->policy->phase == NULL)
+		return (strbuf_detach(&sb));
+	for (i = 0; i < n; i++) {
+		for (j = 0; j < nphases; j++) {
+			if (strcmp(phases[j], f[i].phase) == 0)
+				break;
+		}
+		if (j == nphases) {
+			if (nphases == sizeof phases / sizeof phases[0])
+				continue;
+			phases[nphases] = f[i].phase;
+			counts[nphases++] = 0;
+		}
+		counts[j]++;
+	}
+	for (j = 0; j < nphases; j++)
+		strbuf_addf(&sb, "%s %s %zu", j == 0 ? ":" : ",", phases[j],
+		    counts[j]);
+	return (strbuf_detach(&sb));
 }
 
 /* One counter, "label N", at (y, *x); the next goes after it. */
@@ -415,7 +478,8 @@ static void
 ui_live_draw(struct ui_live *lv)
 {
 	struct run	 *r = lv->run;
-	struct host	 *h, **flying;
+	const struct host *h;
+	struct ui_live_flying *flying;
 	size_t		  counts[RESULT_NSTATUS], pending = 0, opening = 0;
 	size_t		  running = 0, nflying = 0, i, first, shown;
 	attr_t		  red = lv->colors ? COLOR_PAIR(1) : A_BOLD;
@@ -441,12 +505,12 @@ ui_live_draw(struct ui_live *lv)
 			break;
 		case HOST_OPENING:
 			opening++;
-			flying[nflying++] = h;
+			ui_live_phase(r, h, &flying[nflying++]);
 			break;
 		case HOST_READY:
 		case HOST_CALLING:
 			running++;
-			flying[nflying++] = h;
+			ui_live_phase(r, h, &flying[nflying++]);
 			break;
 		case HOST_DONE:
 		case HOST_FAILED:
@@ -458,7 +522,7 @@ ui_live_draw(struct ui_live *lv)
 	}
 	if (namew > COLS / 3)
 		namew = COLS / 3;
-	qsort(flying, nflying, sizeof *flying, ui_live_cmp_started);
+	qsort(flying, nflying, sizeof *flying, ui_live_cmp_flying);
 
 	erase();
 	/* The header: the command, the hosts, the time. */
@@ -517,21 +581,24 @@ ui_live_draw(struct ui_live *lv)
 	    (int)lv->nfailures + 1 < body / 2 ? (int)lv->nfailures + 1 :
 	    body / 2;
 	rows_flying = body - rows_failed - (rows_failed > 0 ? 1 : 0);
-	xasprintf(&line, "In flight (%zu)", nflying);
+	line = ui_live_flying_heading(r, flying, nflying);
 	ui_live_put(y++, 0, A_BOLD, line);
 	free(line);
 	for (i = 0; i < nflying && (int)i < rows_flying - 1; i++) {
-		h = flying[i];
+		h = flying[i].h;
 		if (i == (size_t)rows_flying - 2 && nflying > i + 1) {
 			xasprintf(&line, "... %zu more", nflying - i);
 			ui_live_put(y++, 2, A_NORMAL, line);
 			free(line);
 			break;
 		}
-		ms = ui_live_ms_since(&h->started);
-		ui_live_duration(ms, when, sizeof when);
+		when[0] = '\0';
+		if (timerisset(&flying[i].since)) {
+			ms = ui_live_ms_since(&flying[i].since);
+			ui_live_duration(ms, when, sizeof when);
+		}
 		xasprintf(&line, "%-*s %7s  %s", namew, h->name, when,
-		    h->state == HOST_OPENING ? "connecting" : "running");
+		    flying[i].phase);
 		ui_live_put(y++, 2, A_NORMAL, line);
 		free(line);
 	}
