@@ -4,11 +4,16 @@ test_description='the live view: a full-screen picture of a run on a terminal, t
 
 command -v tmux >/dev/null || test_skip_all "no tmux"
 
-# A private tmux server, killed at the end whatever happens.
+# A private tmux server, killed at the end whatever happens. Its socket
+# is named after the scratch directory (a path in it may be too long for
+# a socket's).
 unset TMUX
-tm() { tmux -S "$TRASH/tmux.sock" -f /dev/null "$@"; }
+TM_NAME=muster-live-${TRASH##*.}
+tm() { tmux -L "$TM_NAME" -f /dev/null "$@"; }
 live_cleanup() {
+	sock=$(tm display -p "#{socket_path}" 2>/dev/null)
 	tm kill-server 2>/dev/null
+	[ -n "$sock" ] && rm -f "$sock"
 	test_cleanup
 }
 trap live_cleanup EXIT
@@ -60,7 +65,7 @@ live_start() {
 pane_wait() {
 	n=0
 	while [ $n -lt $((${3:-30} * 10)) ]; do
-		tm capture-pane -p -t "$1" >"$1.pane" 2>/dev/null &&
+		tm capture-pane -p -J -t "$1" >"$1.pane" 2>/dev/null &&
 		    grep -Eq -e "$2" "$1.pane" && return 0
 		sleep 0.1
 		n=$((n + 1))
@@ -74,7 +79,7 @@ pane_wait() {
 pane_gone() {
 	n=0
 	while [ $n -lt $((${3:-30} * 10)) ]; do
-		tm capture-pane -p -t "$1" >"$1.pane" 2>/dev/null &&
+		tm capture-pane -p -J -t "$1" >"$1.pane" 2>/dev/null &&
 		    ! grep -Eq -e "$2" "$1.pane" && return 0
 		sleep 0.1
 		n=$((n + 1))
@@ -217,6 +222,7 @@ test_expect_success 'a warning written while the view is up comes after it, not 
 	test $(cat warn.code) = 0 &&
 	test_grep "^muster: cannot record the .* host key of .* No such file" warn.pane &&
 	raw_order warn "${ESC}[?1049l" "cannot record the" &&
+	raw_order warn "cannot record the" "shell run summary" &&
 	! raw_order warn "cannot record the" "${ESC}[?1049l"
 '
 
