@@ -58,20 +58,20 @@ enum ui_live_state {
 struct ui_live {
 	struct run		*run;
 	enum ui_live_state	 state;
-	char			*title;		/* the command line */
-	FILE			*tty;		/* the controlling terminal */
-	struct event		*key;		/* keys, while shown */
+	char			*title;	/* the command line */
+	FILE			*tty;	/* the controlling terminal */
+	struct event		*key;	/* keys, while shown */
 	SCREEN			*screen;
 	int			 colors;
-	int			 stderr_fd;	/* the real stderr, shown */
-	FILE			*stderr_tmp;	/* stderr meanwhile */
-	size_t			*failures;	/* host indices, as arrived */
+	int			 stderr_fd;  /* the real one, shown */
+	FILE			*stderr_tmp; /* stderr meanwhile */
+	size_t			*failures;   /* host indices, in order */
 	size_t			 nfailures;
-	unsigned char		*noted;		/* per host: finished, seen */
-	int			 full;		/* f: all failures */
-	size_t			 scroll;	/* first failure listed (f) */
-	int			 stops;		/* q pressed */
-	int			 empty;		/* reads that gave no key */
+	unsigned char		*noted;	/* per host: seen ended */
+	int			 full;	/* f: all failures */
+	size_t			 scroll; /* first failure listed */
+	int			 stops;	/* q pressed */
+	int			 empty;	/* reads without a key */
 };
 
 /* Milliseconds since tv. */
@@ -477,22 +477,25 @@ ui_live_failure(struct ui_live *lv, int y, const struct host *h, int namew)
 static void
 ui_live_draw(struct ui_live *lv)
 {
-	struct run	 *r = lv->run;
-	const struct host *h;
-	struct ui_live_flying *flying;
-	size_t		  counts[RESULT_NSTATUS], pending = 0, opening = 0;
-	size_t		  running = 0, nflying = 0, i, first, shown;
-	attr_t		  red = lv->colors ? COLOR_PAIR(1) : A_BOLD;
-	attr_t		  yellow = lv->colors ? COLOR_PAIR(2) : A_BOLD;
-	char		  when[32], *line;
-	int		  y, x, body, rows_flying, rows_failed, namew = 12;
-	int64_t		  ms;
-	enum result_status s;
+	struct run		*r = lv->run;
+	const struct host	*h;
+	struct ui_live_flying	*flying;
+	size_t			 counts[RESULT_NSTATUS], pending = 0;
+	size_t			 opening = 0, running = 0, nflying = 0;
+	size_t			 i, first, shown;
+	attr_t			 red, yellow;
+	char			 when[32], *line;
+	int			 y, x, body, rows_flying, rows_failed;
+	int			 namew = 12;
+	int64_t			 ms;
+	enum result_status	 s;
 	static const enum result_status others[] = {
 		RESULT_UNREACHABLE, RESULT_TIMEOUT, RESULT_AUTH,
 		RESULT_HOSTKEY, RESULT_AGENT, RESULT_SKIPPED, RESULT_CANCELLED
 	};
 
+	red = lv->colors ? COLOR_PAIR(1) : A_BOLD;
+	yellow = lv->colors ? COLOR_PAIR(2) : A_BOLD;
 	memset(counts, 0, sizeof counts);
 	flying = xcalloc(r->nhosts > 0 ? r->nhosts : 1, sizeof *flying);
 	for (i = 0; i < r->nhosts; i++) {
