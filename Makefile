@@ -158,7 +158,7 @@ $(BUILD)/tests/%: tests/tools/%.c | libs-ok
 		-o $@ $< $(ALL_LDFLAGS) $(AGENT_LIBS)
 
 libs-ok:
-	@$(call libs_check,$(sort $(CLIENT_PKGS) $(AGENT_PKGS)))
+	@$(call libs_check,$(CLIENT_PKGS) $(filter-out $(CLIENT_PKGS),$(AGENT_PKGS)))
 libs-ok-tests:
 	@$(call libs_check,cmocka)
 

@@ -29,10 +29,13 @@
  * close-on-exec pipe tells an exec failure from a start).
  *
  * last_run_summary.yaml may be anything: it is read only up to
- * PUPPET_FILE_MAX bytes, a larger one is refused, and only the two levels
- * puppet writes (a map of sections, each a map of scalars) are looked at,
- * never following anything deeper, so an anchor or alias can neither loop
- * nor multiply the reply past PUPPET_SCALAR_MAX bytes a value.
+ * PUPPET_FILE_MAX bytes (a larger one is refused), then parsed by
+ * libyaml's event parser, never into a document tree: only the two levels
+ * puppet writes (a map of sections, each a map of scalars) are kept, at
+ * most PUPPET_ITEMS_MAX values of PUPPET_SCALAR_MAX bytes, anything deeper
+ * is skipped, nesting past PUPPET_DEPTH_MAX is refused at once (libyaml's
+ * scanner slows down with depth), and aliases are never followed, so an
+ * anchor can neither loop nor multiply the reply.
  */
 #include <sys/types.h>
 #include <sys/stat.h>
@@ -55,8 +58,8 @@
 
 #define PUPPET_FILE_MAX		(1024 * 1024)	/* bytes of a file read */
 #define PUPPET_LOCK_MAX		4096		/* bytes of a lock file */
-#define PUPPET_SECTIONS_MAX	32		/* of the summary */
-#define PUPPET_KEYS_MAX		64		/* of a section */
+#define PUPPET_ITEMS_MAX	512		/* summary values kept */
+#define PUPPET_DEPTH_MAX	16		/* levels of nesting */
 #define PUPPET_SCALAR_MAX	256		/* bytes of a value kept */
 #define PUPPET_TYPES_MAX	256		/* type_distribution entries */
 #define PUPPET_WORDS_MAX	64		/* of puppet_command */
@@ -66,9 +69,11 @@
 #define PUPPET_DEBIAN_SUMMARY	"/var/cache/puppet/public/last_run_summary.yaml"
 #define PUPPET_DEBIAN_PIDFILE	"/run/puppet/agent.pid"
 #define PUPPET_PL_STATEDIR	"/opt/puppetlabs/puppet/cache/state"
-#define PUPPET_PL_SUMMARY	"/opt/puppetlabs/puppet/public/last_run_summary.yaml"
+#define PUPPET_PL_SUMMARY	\
+    "/opt/puppetlabs/puppet/public/last_run_summary.yaml"
 #define PUPPET_PL_PIDFILE	"/var/run/puppetlabs/agent.pid"
-#define PUPPET_COMMAND		"puppet agent --onetime --no-daemonize --verbose"
+#define PUPPET_COMMAND		\
+    "puppet agent --onetime --no-daemonize --verbose"
 #define PUPPET_PATH_EXTRA	"/opt/puppetlabs/bin"
 #define PUPPET_DEFAULT_MESSAGE	"Disabled via muster"
 
@@ -342,15 +347,6 @@ puppet_pid_alive(const char *path)
 	return (alive);
 }
 
-/* The scalar node's text, NUL-terminated (libyaml ends it so). */
-static const char *
-puppet_scalar(yaml_node_t *n)
-{
-	if (n == NULL || n->type != YAML_SCALAR_NODE)
-		return (NULL);
-	return ((const char *)n->data.scalar.value);
-}
-
 static void
 puppet_summary_release(struct puppet_summary *s)
 {
@@ -366,78 +362,173 @@ puppet_summary_release(struct puppet_summary *s)
 	s->n = 0;
 }
 
-/* A copy of at most PUPPET_SCALAR_MAX bytes of s. */
-static char *
-puppet_strdup_bounded(const char *s)
+/* The next event; 0, or -1 with *cause. */
+static int
+puppet_yaml_next(yaml_parser_t *parser, yaml_event_t *ev, const char *path,
+    char **cause)
 {
-	return (xstrndup(s, PUPPET_SCALAR_MAX));
+	if (yaml_parser_parse(parser, ev))
+		return (0);
+	xasprintf(cause, "%s: not YAML: %s at line %zu", path,
+	    parser->problem != NULL ? parser->problem : "error",
+	    parser->problem_mark.line + 1);
+	return (-1);
 }
 
 /*
- * Parse a last_run_summary.yaml held in buf: every scalar of every
- * section (a map under the top-level map). 0, or -1 with *cause.
+ * Skip the rest of a collection whose start event was just read, at
+ * nesting level depth. 0, or -1 with *cause.
  */
 static int
-puppet_summary_parse(const char *path, const char *buf, size_t len,
+puppet_yaml_skip(yaml_parser_t *parser, int depth, const char *path,
+    char **cause)
+{
+	yaml_event_t	ev;
+	int		level = 1;
+
+	while (level > 0) {
+		if (puppet_yaml_next(parser, &ev, path, cause) != 0)
+			return (-1);
+		switch (ev.type) {
+		case YAML_SEQUENCE_START_EVENT:
+		case YAML_MAPPING_START_EVENT:
+			level++;
+			break;
+		case YAML_SEQUENCE_END_EVENT:
+		case YAML_MAPPING_END_EVENT:
+			level--;
+			break;
+		case YAML_STREAM_END_EVENT:
+			/* The parser ends every collection before this. */
+			level = 0;
+			break;
+		default:
+			break;
+		}
+		yaml_event_delete(&ev);
+		if (depth + level > PUPPET_DEPTH_MAX) {
+			xasprintf(cause, "%s: nested more than %d levels deep",
+			    path, PUPPET_DEPTH_MAX);
+			return (-1);
+		}
+	}
+	return (0);
+}
+
+/* Keep section.key = value (bounded copies), within the bounds. */
+static void
+puppet_summary_add(struct puppet_summary *s, const char *section,
+    const char *key, const char *value)
+{
+	s->items = xreallocarray(s->items, s->n + 1, sizeof *s->items);
+	s->items[s->n].section = xstrndup(section, PUPPET_SCALAR_MAX);
+	s->items[s->n].key = xstrndup(key, PUPPET_SCALAR_MAX);
+	s->items[s->n].value = xstrndup(value, PUPPET_SCALAR_MAX);
+	s->n++;
+}
+
+/*
+ * Read a YAML document (or JSON, which is YAML) held in buf that is a map:
+ * its scalars with section "", and those of each map under it with the
+ * key as the section. Anything deeper is skipped, aliases are not
+ * followed, and the parser is driven event by event with a bound on
+ * nesting, so a deep or huge document is refused or passed over without
+ * being built in memory. 0, or -1 with *cause.
+ */
+static int
+puppet_yaml_read(const char *path, const char *buf, size_t len,
     struct puppet_summary *s, char **cause)
 {
-	yaml_parser_t		 parser;
-	yaml_document_t		 doc;
-	yaml_node_t		*root, *sec, *k, *v;
-	yaml_node_pair_t	*p, *q;
-	const char		*sname, *kname, *value;
-	size_t			 nsec = 0, nkeys;
-	int			 r = -1;
+	yaml_parser_t	 parser;
+	yaml_event_t	 ev;
+	char		*section = xstrdup(""), *key = NULL;
+	int		 r = -1, depth = 0, want_key = 1, have_ev = 0;
 
 	memset(s, 0, sizeof *s);
 	if (!yaml_parser_initialize(&parser)) {
 		xasprintf(cause, "%s: cannot set up the YAML parser", path);
+		free(section);
 		return (-1);
 	}
 	yaml_parser_set_input_string(&parser, (const unsigned char *)buf, len);
-	if (!yaml_parser_load(&parser, &doc)) {
-		xasprintf(cause, "%s: not YAML: %s at line %zu", path,
-		    parser.problem != NULL ? parser.problem : "error",
-		    parser.problem_mark.line + 1);
-		yaml_parser_delete(&parser);
-		return (-1);
+	/* The stream, the document, then the map. */
+	for (;;) {
+		if (puppet_yaml_next(&parser, &ev, path, cause) != 0)
+			goto out;
+		have_ev = 1;
+		if (ev.type != YAML_STREAM_START_EVENT &&
+		    ev.type != YAML_DOCUMENT_START_EVENT)
+			break;
+		yaml_event_delete(&ev);
+		have_ev = 0;
 	}
-	if ((root = yaml_document_get_root_node(&doc)) == NULL ||
-	    root->type != YAML_MAPPING_NODE) {
-		xasprintf(cause, "%s: not a last run summary (no map of"
-		    " sections)", path);
+	if (ev.type != YAML_MAPPING_START_EVENT) {
+		xasprintf(cause, "%s: not a map", path);
 		goto out;
 	}
-	for (p = root->data.mapping.pairs.start;
-	    p < root->data.mapping.pairs.top; p++) {
-		sname = puppet_scalar(yaml_document_get_node(&doc, p->key));
-		sec = yaml_document_get_node(&doc, p->value);
-		if (sname == NULL || sec == NULL ||
-		    sec->type != YAML_MAPPING_NODE)
-			continue;
-		if (++nsec > PUPPET_SECTIONS_MAX)
+	depth = 1;
+	while (depth > 0) {
+		yaml_event_delete(&ev);
+		have_ev = 0;
+		if (puppet_yaml_next(&parser, &ev, path, cause) != 0)
+			goto out;
+		have_ev = 1;
+		switch (ev.type) {
+		case YAML_SCALAR_EVENT:
+			if (want_key)
+				key = xstrndup((const char *)
+				    ev.data.scalar.value, PUPPET_SCALAR_MAX);
+			else if (key != NULL && s->n < PUPPET_ITEMS_MAX)
+				puppet_summary_add(s, section, key,
+				    (const char *)ev.data.scalar.value);
 			break;
-		nkeys = 0;
-		for (q = sec->data.mapping.pairs.start;
-		    q < sec->data.mapping.pairs.top; q++) {
-			k = yaml_document_get_node(&doc, q->key);
-			v = yaml_document_get_node(&doc, q->value);
-			if ((kname = puppet_scalar(k)) == NULL ||
-			    (value = puppet_scalar(v)) == NULL)
+		case YAML_ALIAS_EVENT:
+			/* Never followed: the key or value is passed over. */
+			break;
+		case YAML_MAPPING_START_EVENT:
+		case YAML_SEQUENCE_START_EVENT:
+			if (ev.type == YAML_MAPPING_START_EVENT &&
+			    depth == 1 && !want_key && key != NULL) {
+				/* A section: its scalars are kept. */
+				free(section);
+				section = key;
+				key = NULL;
+				depth = 2;
+				want_key = 1;
 				continue;
-			if (++nkeys > PUPPET_KEYS_MAX)
-				break;
-			s->items = xreallocarray(s->items, s->n + 1,
-			    sizeof *s->items);
-			s->items[s->n].section = puppet_strdup_bounded(sname);
-			s->items[s->n].key = puppet_strdup_bounded(kname);
-			s->items[s->n].value = puppet_strdup_bounded(value);
-			s->n++;
+			}
+			/* A complex key, or a value deeper than kept. */
+			if (puppet_yaml_skip(&parser, depth + 1, path,
+			    cause) != 0)
+				goto out;
+			break;
+		case YAML_MAPPING_END_EVENT:
+			if (--depth == 1) {
+				free(section);
+				section = xstrdup("");
+			}
+			want_key = 1;
+			free(key);
+			key = NULL;
+			continue;
+		default:
+			/* Nothing else comes inside a map. */
+			xasprintf(cause, "%s: not a map", path);
+			goto out;
 		}
+		/* A key was read, or a value: the other comes next. */
+		if (!want_key) {
+			free(key);
+			key = NULL;
+		}
+		want_key = !want_key;
 	}
 	r = 0;
 out:
-	yaml_document_delete(&doc);
+	if (have_ev)
+		yaml_event_delete(&ev);
+	free(section);
+	free(key);
 	yaml_parser_delete(&parser);
 	if (r != 0)
 		puppet_summary_release(s);
@@ -458,7 +549,7 @@ puppet_summary_load(const char *path, struct puppet_summary *s, char **cause)
 	memset(s, 0, sizeof *s);
 	if ((r = puppet_read(path, PUPPET_FILE_MAX, &buf, &len, cause)) != 0)
 		return (r);
-	r = puppet_summary_parse(path, buf, len, s, cause);
+	r = puppet_yaml_read(path, buf, len, s, cause);
 	free(buf);
 	return (r);
 }
@@ -544,45 +635,24 @@ puppet_summary_double(const struct puppet_summary *s, const char *section,
 static char *
 puppet_disable_message(const char *path)
 {
-	yaml_parser_t		 parser;
-	yaml_document_t		 doc;
-	yaml_node_t		*root, *k, *v;
-	yaml_node_pair_t	*p;
-	char			*buf, *cause = NULL, *msg = NULL;
-	const char		*key, *value;
+	struct puppet_summary	 s;
+	const char		*v = NULL;
+	char			*buf, *cause = NULL, *msg;
 	size_t			 len;
 
-	if (puppet_read(path, PUPPET_LOCK_MAX, &buf, &len, &cause) != 0) {
+	/* JSON is YAML: one reader for both. */
+	if (puppet_read(path, PUPPET_LOCK_MAX, &buf, &len, &cause) != 0 ||
+	    puppet_yaml_read(path, buf, len, &s, &cause) != 0) {
 		log_debug("%s: %s", __func__, cause != NULL ? cause : path);
 		free(cause);
+		free(buf);
 		return (xstrdup(""));
 	}
-	/* JSON is YAML: one parser for both. */
-	if (yaml_parser_initialize(&parser)) {
-		yaml_parser_set_input_string(&parser,
-		    (const unsigned char *)buf, len);
-		if (yaml_parser_load(&parser, &doc)) {
-			root = yaml_document_get_root_node(&doc);
-			for (p = root != NULL && root->type ==
-			    YAML_MAPPING_NODE ? root->data.mapping.pairs.start :
-			    NULL; p != NULL && p < root->data.mapping.pairs.top;
-			    p++) {
-				k = yaml_document_get_node(&doc, p->key);
-				v = yaml_document_get_node(&doc, p->value);
-				key = puppet_scalar(k);
-				value = puppet_scalar(v);
-				if (key != NULL && value != NULL &&
-				    strcmp(key, "disabled_message") == 0) {
-					free(msg);
-					msg = xstrndup(value, 1024);
-				}
-			}
-			yaml_document_delete(&doc);
-		}
-		yaml_parser_delete(&parser);
-	}
+	v = puppet_summary_get(&s, "", "disabled_message");
+	msg = xstrdup(v != NULL ? v : "");
+	puppet_summary_release(&s);
 	free(buf);
-	return (msg != NULL ? msg : xstrdup(""));
+	return (msg);
 }
 
 /* The state of puppet on this host now. */
@@ -665,7 +735,7 @@ puppet_status(struct call *c)
 	name = puppet_state_name(&st);
 	puppet_human(st.since_lastrun, age, sizeof age);
 	xasprintf(&message, "Currently %s%s%s; %s%s%s",
-	    st.applying ? "applying a catalog" : name,
+	    strcmp(name, "applying") == 0 ? "applying a catalog" : name,
 	    *st.disable_message != '\0' ? ": " : "", st.disable_message,
 	    st.lastrun != 0 ? "last completed run " : "no completed run",
 	    st.lastrun != 0 ? age : "", st.lastrun != 0 ? " ago" : "");
@@ -707,9 +777,10 @@ puppet_put_summary(struct wire_writer *w, const struct puppet_summary *s)
 {
 	size_t	i, j, k, nsec = 0, n;
 
+	/* Scalars outside any section ("") are not puppet's. */
 	for (i = 0; i < s->n; i++) {
-		if (i == 0 || strcmp(s->items[i].section,
-		    s->items[i - 1].section) != 0)
+		if (*s->items[i].section != '\0' && (i == 0 ||
+		    strcmp(s->items[i].section, s->items[i - 1].section) != 0))
 			nsec++;
 	}
 	wire_put_map(w, nsec);
@@ -718,6 +789,8 @@ puppet_put_summary(struct wire_writer *w, const struct puppet_summary *s)
 		    s->items[i].section) == 0; j++)
 			;
 		n = j - i;
+		if (*s->items[i].section == '\0')
+			continue;
 		wire_put_str(w, s->items[i].section);
 		wire_put_map(w, n);
 		for (k = i; k < j; k++) {

@@ -7,8 +7,9 @@
 # names for a LIST (-w, -x) from the Host lines of the ssh_config muster
 # would read (--ssh-config on the line, else $MUSTER_SSH_CONFIG, else the
 # ssh_config key of muster's config, else ~/.config/muster/ssh_config,
-# else ~/.ssh/config), files for a FILE or PATH, the choices of a value
-# written a|b|c. Works with or without the bash-completion package.
+# else ~/.ssh/config), files for a FILE or PATH and for an argument of
+# kind file, the choices of a value written a|b|c. Works with or without
+# the bash-completion package.
 
 # muster --complete ARGS..., quietly, with the program being completed.
 _muster_helper()
@@ -291,6 +292,12 @@ _muster_main()
 	local IFS=$'\n'
 	COMPREPLY=($(compgen -W "$(_muster_helper args "$cmd" \
 	    "${args[@]}" "$cur")" -- "$cur"))
+	if ((${#COMPREPLY[@]} == 0)) && [[ $(_muster_helper kind "$cmd" \
+	    "${args[@]}" "$cur") == file ]]; then
+		compopt -o filenames 2>/dev/null
+		COMPREPLY=($(compgen -f -- "$cur"))
+		return
+	fi
 	if ((${#COMPREPLY[@]} > 0)) && [[ ${COMPREPLY[*]} == *= ]]; then
 		# "KEY=": the value comes right after it.
 		for w in "${COMPREPLY[@]}"; do

@@ -186,22 +186,29 @@ static int
 action_confirm(struct cmd_ctx *ctx, const struct action_spec *spec,
     size_t n)
 {
-	char	 answer[16];
+	char	 answer[16], *what;
 	FILE	*tty;
 	int	 ok;
 
 	if (ctx->yes || ctx->sel.have_w || ctx->dry_run ||
-	    !action_changing(spec->agent, spec->action))
+	    (spec->changes == NULL &&
+	    !action_changing(spec->agent, spec->action)))
 		return (0);
+	if (spec->changes != NULL)
+		what = xstrdup(spec->changes);
+	else
+		xasprintf(&what, "%s %s", spec->agent, spec->action);
 	if (!isatty(STDIN_FILENO) || !isatty(STDERR_FILENO) ||
 	    (tty = fopen("/dev/tty", "r+")) == NULL) {
-		log_warnx("%s %s would change all %zu host%s of the inventory;"
-		    " select hosts with -w, or confirm with --yes",
-		    spec->agent, spec->action, n, n == 1 ? "" : "s");
+		log_warnx("%s would change all %zu host%s of the inventory;"
+		    " select hosts with -w, or confirm with --yes", what, n,
+		    n == 1 ? "" : "s");
+		free(what);
 		return (-1);
 	}
-	fprintf(tty, "Run %s %s on all %zu host%s of the inventory? [y/N] ",
-	    spec->agent, spec->action, n, n == 1 ? "" : "s");
+	fprintf(tty, "Run %s on all %zu host%s of the inventory? [y/N] ",
+	    what, n, n == 1 ? "" : "s");
+	free(what);
 	fflush(tty);
 	ok = fgets(answer, sizeof answer, tty) != NULL &&
 	    (answer[0] == 'y' || answer[0] == 'Y');

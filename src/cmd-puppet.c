@@ -13,8 +13,8 @@
  *   runonce            start a run in the background: --noop, --tags T and
  *                      --environment E become its inputs, validated by the
  *                      DDL before anything is sent
- *
- * "runall" is taken, for rolling runs, and not in this build yet.
+ *   runall N           a rolling run over the selection, at most N
+ *                      applying a catalog at once (src/runall.c)
  */
 #include <string.h>
 
@@ -178,11 +178,13 @@ cmd_puppet_exec(struct cmd_ctx *ctx, int argc, char **argv)
 		return (EXIT_USAGE);
 	}
 	word = argv[0];
-	if (strcmp(word, "runall") == 0) {
-		log_warnx("puppet runall: not in this build");
+	if (ctx->run_timeout != 0 && strcmp(word, "runall") != 0) {
+		log_warnx("puppet %s: --run-timeout is for runall", word);
 		return (EXIT_USAGE);
 	}
-	if (strcmp(word, "status") == 0 || strcmp(word, "count") == 0)
+	if (strcmp(word, "runall") == 0)
+		action = "runall";
+	else if (strcmp(word, "status") == 0 || strcmp(word, "count") == 0)
 		action = "status";
 	else if (strcmp(word, "summary") == 0)
 		action = "last_run_summary";
@@ -194,19 +196,20 @@ cmd_puppet_exec(struct cmd_ctx *ctx, int argc, char **argv)
 		    " enable, disable or runonce)", word);
 		return (EXIT_USAGE);
 	}
-	if (argc > 1 && strcmp(word, "disable") != 0) {
+	if (argc > 1 && strcmp(word, "disable") != 0 &&
+	    strcmp(word, "runall") != 0) {
 		log_warnx("puppet %s: unexpected argument '%s'", word, argv[1]);
 		return (EXIT_USAGE);
 	}
 	if ((ctx->noop || ctx->tags != NULL || ctx->environment != NULL) &&
-	    strcmp(word, "runonce") != 0) {
+	    strcmp(word, "runonce") != 0 && strcmp(word, "runall") != 0) {
 		log_warnx("puppet %s: --noop, --tags and --environment are for"
-		    " runonce", word);
+		    " runonce and runall", word);
 		return (EXIT_USAGE);
 	}
 
 	/* The message of disable: its words, as one. */
-	for (i = 1; i < argc; i++)
+	for (i = 1; i < argc && strcmp(word, "runall") != 0; i++)
 		strbuf_addf(&msg, "%s%s", i == 1 ? "" : " ", argv[i]);
 	if (msg.len > 0)
 		cmd_puppet_word(words, &n, "message", msg.buf);
@@ -217,6 +220,11 @@ cmd_puppet_exec(struct cmd_ctx *ctx, int argc, char **argv)
 	if (ctx->environment != NULL)
 		cmd_puppet_word(words, &n, "environment", ctx->environment);
 
+	/* A rolling run: runall N, with runonce's inputs. */
+	if (strcmp(word, "runall") == 0) {
+		code = runall_command(ctx, argc - 1, argv + 1, n, words);
+		goto out;
+	}
 	loaded = 1;
 	if (action_spec_load(&spec, "puppet", "puppet", action, n,
 	    words) != 0)
@@ -239,12 +247,14 @@ out:
 
 const struct cmd_entry cmd_puppet_entry = {
 	.name = "puppet",
-	.args = "status|summary|count|enable|disable [MESSAGE]|runonce",
+	.args = "status|summary|count|enable|disable [MESSAGE]|runonce|"
+	    "runall N",
 	.summary = "the puppet agent: state, last run, enable, disable,"
 	    " runs in the background",
 	.targets = 1,
 	.groups = CMD_HOSTS,
-	.options = CMD_OPTIONS(OPT_NOOP, OPT_TAGS, OPT_ENVIRONMENT),
+	.options = CMD_OPTIONS(OPT_NOOP, OPT_TAGS, OPT_ENVIRONMENT,
+	    OPT_RUN_TIMEOUT),
 	.complete = "-",
 	.exec = cmd_puppet_exec,
 };

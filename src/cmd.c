@@ -24,6 +24,7 @@ const struct cmd_entry *cmd_table[] = {
 	&cmd_inventory_entry,
 	&cmd_ssh_entry,
 	&cmd_policy_entry,
+	&cmd_keys_entry,
 	&cmd_agents_entry,
 	&cmd_doc_entry,
 	&cmd_help_entry,
@@ -115,6 +116,10 @@ const struct cmd_option cmd_options[] = {
 	  "FIELDs given (%s)" },
 	{ .id = OPT_HEADER, .name = "header", .group = CMD_OWN,
 	  .help = "inventory --format: a first line naming the fields" },
+	{ .id = OPT_FROM, .name = "from", .value = "PATTERNS",
+	  .group = CMD_OWN,
+	  .help = "keys authorized-line: from=\"PATTERNS\", the hosts\n"
+	  "the key may come from (sshd's pattern-list)" },
 	{ .id = 'n', .name = "dry-run", .group = CMD_EXECUTION,
 	  .help = "show targets and request, send nothing" },
 	{ .id = OPT_REASON, .name = "reason", .value = "TEXT",

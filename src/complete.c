@@ -16,10 +16,13 @@
  *   values AGENT ACTION IN   the values of a list (or boolean) input
  *   args CMD [WORD...] CUR   the words for CUR, the argument of CMD after
  *                            the arguments WORD... (by its .complete)
+ *   kind CMD [WORD...] CUR   the kind of that argument, as its template
+ *                            names it ("file": the shell completes files)
  *
  * A .complete template names each argument's kind: command, agent,
- * action, input, "-" for none, or the words themselves as "a|b|c"
- * (a template word holds at most 31 characters).
+ * action, input, file (a file name: no words, the scripts complete it),
+ * "-" for none, or the words themselves as "a|b|c" or "word" (a template
+ * word holds at most 31 characters).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -307,9 +310,7 @@ complete_args(struct ddl_registry *reg, int argc, char **argv)
 		agent = e->name;
 	action = complete_given(e->complete, "action", n, argv + 1);
 
-	if (strchr(kind, '|') != NULL)
-		complete_literal(kind);
-	else if (strcmp(kind, "command") == 0)
+	if (strcmp(kind, "command") == 0)
 		complete_commands(0);
 	else if (strcmp(kind, "agent") == 0)
 		complete_agents(reg);
@@ -323,6 +324,23 @@ complete_args(struct ddl_registry *reg, int argc, char **argv)
 		free(key);
 	} else if (strcmp(kind, "input") == 0)
 		complete_inputs(reg, agent, action, n, argv + 1);
+	else if (strcmp(kind, "-") != 0 && strcmp(kind, "file") != 0)
+		complete_literal(kind);
+}
+
+/* kind CMD [WORD...] CUR: the kind of CUR's argument, or "-". */
+static void
+complete_arg_kind(int argc, char **argv)
+{
+	const struct cmd_entry	*e;
+	char			 buf[32];
+
+	if ((e = cmd_find(argv[0])) == NULL || e->complete == NULL) {
+		complete_word("", "-", "", NULL);
+		return;
+	}
+	complete_word("", complete_kind(e->complete, argc >= 2 ? argc - 2 : 0,
+	    buf, sizeof buf), "", NULL);
 }
 
 /* muster --complete [-d] WHAT [ARGS]. */
@@ -351,6 +369,8 @@ complete_main(int argc, char **argv)
 		complete_commands(1);
 	else if (strcmp(what, "options") == 0 && argc <= 1)
 		complete_options(argc == 1 ? argv[0] : NULL);
+	else if (strcmp(what, "kind") == 0 && argc >= 1)
+		complete_arg_kind(argc, argv);
 	else {
 		reg = ddl_registry_default();
 		if (strcmp(what, "agents") == 0 && argc == 0)

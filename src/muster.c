@@ -273,6 +273,9 @@ muster_options(struct cmd_ctx *ctx, const struct cmd_entry *e, int argc,
 		case OPT_HEADER:
 			ctx->header = 1;
 			break;
+		case OPT_FROM:
+			ctx->from = optarg;
+			break;
 		case OPT_SSH_CONFIG:
 			ctx->ssh_config = optarg;
 			break;

@@ -484,6 +484,53 @@ int		 key_userauth(struct key *, void *session, const char *user,
 		     void **abstract);
 const char	*key_label(const struct key *);
 
+/* authkeys.c */
+/*
+ * The authorized_keys line that lets a key run muster-agent and nothing
+ * else: command="AGENT --caller NAME",restrict[,from="PATTERNS"] TYPE B64
+ * COMMENT. Every part is checked first, so none can end the quoted
+ * option or be taken by sshd or the login shell.
+ */
+#define AUTHKEYS_FILE_MAX	8192	/* bytes of a public key file */
+#define AUTHKEYS_NAME_MAX	64	/* bytes of a caller name */
+struct authkeys_pubkey {
+	char	*type;		/* "ssh-ed25519", one of OpenSSH's */
+	char	*base64;	/* the blob, as written */
+	char	*comment;	/* printable, one line; NULL: none */
+};
+/*
+ * Parse the text of a public key file (len bytes, NUL at text[len]): one
+ * line "TYPE BASE64 [COMMENT]" of a known type, whose base64 decodes to a
+ * blob naming that type. 0, or -1 with *cause saying what the text is
+ * instead ("is empty: not a public key"; it reads after a file name).
+ */
+int	 authkeys_parse(const char *, size_t, struct authkeys_pubkey *,
+	     char **);
+void	 authkeys_pubkey_release(struct authkeys_pubkey *);
+/*
+ * Read the public key of path: path itself if it ends in .pub, else
+ * path.pub if it exists (a private key's public half), else path. Sets
+ * *used to the file read (allocated). -1 with *cause naming the file.
+ */
+int	 authkeys_read(const char *, struct authkeys_pubkey *, char **,
+	     char **);
+/* A caller name: 1 to 64 of A-Z a-z 0-9 . _ @ -. 0, or -1 and *cause. */
+int	 authkeys_check_caller(const char *, char **);
+/*
+ * An agent path: absolute, of letters, digits and / . _ - + @ : , = % ~
+ * only (no quote, backslash, space or shell metacharacter). 0 or -1.
+ */
+int	 authkeys_check_agent_path(const char *, char **);
+/*
+ * A from= pattern-list as sshd reads it: no quote, backslash, whitespace
+ * or control character, no empty pattern, no address/masklen with bits
+ * set beyond the mask (sshd refuses the key then). 0 or -1 and *cause.
+ */
+int	 authkeys_check_from(const char *, char **);
+/* The line (allocated), from checked parts; from may be NULL. */
+char	*authkeys_line(const char *, const char *, const char *,
+	     const struct authkeys_pubkey *);
+
 /* sshagent.c */
 /*
  * A minimal ssh-agent client (draft-miller-ssh-agent): list identities,
@@ -963,6 +1010,7 @@ enum {
 	OPT_NOOP,
 	OPT_TAGS,
 	OPT_ENVIRONMENT,
+	OPT_FROM,
 	OPT_NO_LIVE,
 };
 struct cmd_option {
@@ -1031,6 +1079,7 @@ struct cmd_ctx {
 	int			 refresh;	/* facts --refresh */
 	char			*format;	/* inventory --format FMT */
 	int			 header;	/* inventory --header */
+	char			*from;		/* keys --from PATTERNS */
 	char			*reason;
 	char			*display;	/* --display */
 	int			 json;
@@ -1114,6 +1163,12 @@ struct action_spec {
 	int		(*run_setup)(struct run *, struct action_spec *,
 			    const struct proto_request *);
 	void		*data;
+	/*
+	 * What the run changes when its action does not say ("puppet
+	 * runall" asks runonce, and reads last_run_summary): asked first
+	 * against a whole inventory, as a changing action.
+	 */
+	const char	*changes;
 	/* Hosts the per-host table leaves out (shown another way). */
 	int		(*shown_elsewhere)(const struct host *);
 	/* Print results another way (shell folds them); NULL: per host. */
@@ -1312,6 +1367,7 @@ extern const struct cmd_entry cmd_policy_entry;
 extern const struct cmd_entry cmd_facts_entry;
 extern const struct cmd_entry cmd_inventory_entry;
 extern const struct cmd_entry cmd_ssh_entry;
+extern const struct cmd_entry cmd_keys_entry;
 
 /* value.c */
 /* Print a decoded value on one line (strings sanitised). */

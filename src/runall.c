@@ -35,9 +35,14 @@
 
 #include "muster.h"
 
-/* How often a host is asked its status; how long a run may take to begin. */
+/*
+ * How often a host is asked its status; how long a run may take to begin;
+ * how long a host whose first status has not come holds up those after
+ * it (hosts start in name order).
+ */
 #define RUNALL_POLL_MS		1000
 #define RUNALL_START_GRACE_S	120
+#define RUNALL_FIRST_STATUS_S	2
 /* --run-timeout's default, seconds; the most hosts applying at once. */
 #define RUNALL_TIMEOUT		1800
 #define RUNALL_CAP_MAX		10000
@@ -66,6 +71,7 @@ struct runall_host {
 	char			*disabled_msg;
 	int64_t			 initiated;	/* host's clock, by runonce */
 	struct timeval		 asked;		/* runonce sent */
+	struct timeval		 foreign;	/* seen applying a run not ours */
 	struct timeval		 next_poll;
 	double			 slot_s;	/* seconds in a slot */
 };
@@ -285,6 +291,12 @@ runall_replied(struct host *h)
 	}
 	if (rh->phase == RUNALL_STARTING && rh->applying)
 		rh->phase = RUNALL_APPLYING;
+	/* A run of someone else's: when it began, for --run-timeout. */
+	if (rh->phase == RUNALL_QUEUED && rh->applying) {
+		if (!timerisset(&rh->foreign))
+			gettimeofday(&rh->foreign, NULL);
+	} else
+		timerclear(&rh->foreign);
 	if ((rh->phase == RUNALL_STARTING || rh->phase == RUNALL_APPLYING) &&
 	    !rh->applying && rh->initiated != 0 &&
 	    rh->lastrun >= rh->initiated) {
@@ -373,6 +385,15 @@ runall_pass(evutil_socket_t fd, short what, void *arg)
 			free(msg);
 			continue;
 		}
+		if (rh->phase == RUNALL_QUEUED && timerisset(&rh->foreign) &&
+		    runall_seconds(&rh->foreign, &now) > ra->run_timeout) {
+			xasprintf(&msg, "applying a run of its own for more"
+			    " than --run-timeout %d s: dropped",
+			    ra->run_timeout);
+			runall_end(ra, h, RESULT_TIMEOUT, msg);
+			free(msg);
+			continue;
+		}
 		if (rh->phase == RUNALL_STARTING && rh->initiated == 0 &&
 		    runall_seconds(&rh->asked, &now) > RUNALL_START_GRACE_S) {
 			runall_end(ra, h, RESULT_FAILED, "the run it was asked"
@@ -399,6 +420,10 @@ runall_pass(evutil_socket_t fd, short what, void *arg)
 	    r->draining == NULL; i++) {
 		h = r->hosts[i];
 		rh = &ra->h[i];
+		/* Name order: one not heard from yet holds the rest a moment. */
+		if (runall_open(h) && !rh->known &&
+		    runall_seconds(&h->started, &now) < RUNALL_FIRST_STATUS_S)
+			break;
 		if (!runall_open(h) || rh->call != RUNALL_NONE ||
 		    rh->phase != RUNALL_QUEUED || !rh->known ||
 		    rh->applying || !rh->enabled)
@@ -614,6 +639,7 @@ runall_command(struct cmd_ctx *ctx, int argc, char **argv, int nwords,
 		spec.render_host = runall_render_host;
 		spec.render_summary = runall_summary;
 		spec.display = DISPLAY_ALL;
+		spec.changes = "puppet runall";
 		/* Its own kept channels: a warm session calls once a host. */
 		ctx->no_session = 1;
 		code = action_run(ctx, &spec);

@@ -6,7 +6,7 @@ ddl_dir=$HOME/.config/muster/ddl
 
 test_expect_success 'muster agents lists every shipped agent with its actions' '
 	"$MUSTER" agents >out &&
-	test_grep "^rpcutil  *ping inventory get_fact agent_inventory$" out &&
+	test_grep "^rpcutil  *ping inventory get_fact agent_inventory policy_check$" out &&
 	test_grep "^shell  *run$" out &&
 	test $(wc -l <out) -eq $(ls "$TOP"/ddl/*.json | wc -l)
 '

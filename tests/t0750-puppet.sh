@@ -79,6 +79,7 @@ pp()
 
 pp_cleanup()
 {
+	[ -f "$TRASH/sleeper.pid" ] && kill "$(cat "$TRASH/sleeper.pid")" 2>/dev/null
 	sh "$TOP/tests/fleet-agents.sh" down "$FLEET_DIR" 1 4 puppet
 	return 0
 }
@@ -260,6 +261,33 @@ test_expect_success 'enable removes the lock; enable again is refused' '
 	test_grep "Could not enable Puppet: Already enabled" out
 '
 
+test_expect_success 'a lock held by any live process is applying; disabled wins the status' '
+	lock=$(pdir 3)/state/agent_catalog_run.lock
+	sleep 60 >/dev/null 2>&1 &
+	pid=$!
+	echo $pid >sleeper.pid
+	printf %s $pid >"$lock" &&
+	pp -w node0003 puppet disable by hand &&
+	pp -w node0003 puppet status --json >out.json &&
+	jq -e ".results[0].data | .applying == true and .status == \"disabled\" and
+	    .message == \"Currently disabled: by hand; last completed run \" +
+	    (.message | sub(\"^.*last completed run \"; \"\"))" out.json &&
+	pp -w node0003 puppet enable &&
+	pp -w node0003 puppet status --json >out.json &&
+	jq -e ".results[0].data | .applying == true and .status == \"applying\" and
+	    (.message | startswith(\"Currently applying a catalog; \"))" out.json &&
+	kill $pid &&
+	while kill -0 $pid 2>/dev/null; do sleep 0.1; done &&
+	# A stale lock (its pid dead) and an empty one are not applying.
+	pp -w node0003 puppet status --json >out.json &&
+	jq -e ".results[0].data | .applying == false and .status == \"stopped\"" \
+	    out.json &&
+	: >"$lock" &&
+	pp -w node0003 puppet status --json >out.json &&
+	jq -e ".results[0].data.applying == false" out.json &&
+	rm "$lock"
+'
+
 test_expect_success 'disable without a message: the default one' '
 	pp -w node0004 puppet disable &&
 	test "$(cat "$(pdir 4)/state/agent_disabled.lock")" = \
@@ -360,7 +388,12 @@ test_expect_success 'a malformed last_run_summary.yaml: a clear failure, not a c
 	test_grep "node0001 *cannot read the last run summary: $f: not YAML: .* at line" out &&
 	printf -- "- just\\n- a list\\n" >"$f" &&
 	test_expect_code 2 pp -w node0001 puppet summary >out &&
-	test_grep "not a last run summary" out &&
+	test_grep "cannot read the last run summary: $f: not a map" out &&
+	# Nesting deeper than kept is refused at once, not parsed through.
+	{ printf "time:\\n  a: " && head -c 500000 /dev/zero | tr "\\0" "["; } >"$f" &&
+	test_expect_code 2 timeout 30 "$MUSTER" --ssh-config "$FLEET_DIR/ssh_config" \
+	    -w node0001 puppet summary >out &&
+	test_grep "$f: nested more than 16 levels deep" out &&
 	# Anchors and aliases: each value is taken once, and bounded.
 	{ printf "a: &x \"%s\"\\ntime:\\n" "$(head -c 100000 /dev/zero | tr "\\0" y)" &&
 	  i=0 && while [ $i -lt 200 ]; do printf "  k%d: *x\\n" $i; i=$((i + 1)); done &&
