@@ -1,5 +1,8 @@
 #!/bin/sh
 test_description='the live view: a full-screen picture of a run on a terminal, the keys, and the terminal given back'
+# Hosts 7 and 8 get real puppet, for runall.
+TEST_OWN_FLEET=1
+TEST_FLEET_N=8
 . "$(dirname "$0")/test-lib.sh"
 
 command -v tmux >/dev/null || test_skip_all "no tmux"
@@ -120,10 +123,10 @@ test_expect_success 'a run that lasts shows the counters and the hosts in flight
 	live_start q -w "$(fleet_range 1 6)" -c 2 shell "sleep 6" &&
 	pane_wait q "pending 4 +connecting 0 +running 2 +ok 0 +failed 0" &&
 	test "$(tm display -p -t q "#{alternate_on}")" = 1 &&
-	test_grep -E "^muster --ssh-config .* 0/6 hosts +[0-9.]+s$" q.pane &&
+	test_grep -E "^muster --ssh-config .* 0/6 hosts +[0-9.]+s *$" q.pane &&
 	test_grep -E "^In flight \(2\)" q.pane &&
-	test_grep -E "^  node0001 +[0-9]+\.[0-9]s +running$" q.pane &&
-	test_grep -E "^  node0002 +[0-9]+\.[0-9]s +running$" q.pane &&
+	test_grep -E "^  node0001 +[0-9]+\.[0-9]s +running *$" q.pane &&
+	test_grep -E "^  node0002 +[0-9]+\.[0-9]s +running *$" q.pane &&
 	test_grep -E "q: start no new host +q q, \^C: cancel +f: failures" q.pane
 '
 
@@ -266,6 +269,27 @@ test_expect_success 'a terminal that shrinks under 40x10 gets the progress bar' 
 	test $(cat shrink.code) = 0 &&
 	raw_order shrink "${ESC}[?1049l" " * [ " &&
 	tm resize-window -t shrink -x 120 -y 40
+'
+
+sh "$TOP/tests/fleet-agents.sh" up "$FLEET_DIR" 7 8 puppet >agents.log 2>&1 ||
+    { cat agents.log; echo "Bail out! puppet hosts"; exit 1; }
+echo 2 >"$FLEET_DIR/hosts/node0007/puppet/sleep"
+echo 2 >"$FLEET_DIR/hosts/node0008/puppet/sleep"
+
+test_expect_success 'runall: the view at once, the hosts by what they do; q leaves the queued' '
+	live_start runall -w "node[0007-0008]" puppet runall 1 &&
+	pane_wait runall "^In flight \(2\): (starting|applying) 1, queued 1" 60 &&
+	test_grep -E "^  node0007 +[0-9.]+s +(starting|applying) *$" runall.pane &&
+	test_grep -E "^  node0008 +queued *$" runall.pane &&
+	# The first picture, before two seconds had passed.
+	first=$(grep -ao "0/2 hosts  [0-9.]*s" runall.raw | head -n 1) &&
+	case $first in "0/2 hosts  "[01].*) ;; *) echo "first: $first"; exit 1 ;; esac &&
+	tm send-keys -t runall q &&
+	live_done runall &&
+	test $(cat runall.code) = 3 &&
+	test_grep -E "^node0007 +changed [0-9]+, failed 0 of [0-9]+ resources" runall.pane &&
+	test_grep -E "Cancelled: 1 +node0008" runall.pane &&
+	test_grep "not started: stopped from the live view" runall.pane
 '
 
 test_done
