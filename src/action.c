@@ -471,6 +471,8 @@ action_run(struct cmd_ctx *ctx, struct action_spec *spec)
 	done.sink = sink;
 	r->host_done_cb = action_host_done;
 	r->host_done_arg = &done;
+	/* A person watching a run that lasts gets the live view. */
+	r->live = ui_live_new(r, ctx);
 	if (fanout_run(r, &cause) != 0) {
 		log_warnx("%s", cause);
 		goto out;

@@ -146,6 +146,9 @@ const struct cmd_option cmd_options[] = {
 	  .help = "one JSON line per host, then the summary" },
 	{ .id = OPT_SENDERS, .name = "senders", .group = CMD_OUTPUT,
 	  .help = "the names of the hosts that answered OK" },
+	{ .id = OPT_NO_LIVE, .name = "no-live", .group = CMD_OUTPUT,
+	  .help = "no full-screen view on a terminal, the progress\n"
+	  "bar only" },
 	{ .id = OPT_COLOR, .name = "color", .value = "auto|always|never",
 	  .group = CMD_OUTPUT, .help = "colours (NO_COLOR is honoured)" },
 	{ .id = OPT_EXPECT, .name = "expect", .value = "FIELD=VALUE",

@@ -123,6 +123,7 @@ run_free(struct run *r)
 	free(r->hosts);
 	wire_writer_release(&r->request);
 	free(r->draining);
+	ui_live_free(r->live);
 	if (r->policy_kick != NULL)
 		event_free(r->policy_kick);
 	event_base_free(r->base);
@@ -404,13 +405,14 @@ fanout_signal_cb(evutil_socket_t sig, short what, void *arg)
 	struct run	*r = arg;
 
 	(void)what;
+	ui_live_stop(r->live);
 	ui_progress_clear();
 	log_debug("%s: signal %d", __func__, (int)sig);
 	fanout_cancel(r, sig == SIGINT ? "interrupted" : sig == SIGHUP ?
 	    "hung up" : "terminated");
 }
 
-/* Redraw the progress bar when something changed. */
+/* Redraw the live view, or the progress bar when something changed. */
 static void
 fanout_tick_cb(evutil_socket_t fd, short what, void *arg)
 {
@@ -418,7 +420,9 @@ fanout_tick_cb(evutil_socket_t fd, short what, void *arg)
 
 	(void)fd;
 	(void)what;
-	if (r->dirty) {
+	if (ui_live_tick(r->live))
+		r->dirty = 0;
+	else if (r->dirty) {
 		ui_progress(r->finished, r->nhosts);
 		r->dirty = 0;
 	}
@@ -476,6 +480,8 @@ fanout_run(struct run *r, char **cause)
 		event_base_dispatch(r->base);
 	}
 	gettimeofday(&r->end, NULL);
+	/* The terminal is given back before any result is printed. */
+	ui_live_stop(r->live);
 	ui_progress_clear();
 	fanout_report(r);
 	if (r->policy_kick != NULL)

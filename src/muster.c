@@ -348,6 +348,9 @@ muster_options(struct cmd_ctx *ctx, const struct cmd_entry *e, int argc,
 		case OPT_ENVIRONMENT:
 			ctx->environment = optarg;
 			break;
+		case OPT_NO_LIVE:
+			ctx->no_live = 1;
+			break;
 		case OPT_EXPECT:
 			if (strchr(optarg, '=') == NULL ||
 			    *optarg == '=') {

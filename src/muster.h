@@ -622,6 +622,13 @@ struct policy {
 	int		 (*replied)(struct host *);
 	/* It finished (done, failed or cancelled). */
 	void		 (*done)(struct run *, struct host *);
+	/*
+	 * Optional, for the live view: what a host in flight is doing in the
+	 * policy's words ("applying", "queued"), and since when (*since is
+	 * when it started; timerclear() it for no time); NULL: connecting or
+	 * running, as its state says.
+	 */
+	const char	*(*phase)(const struct host *, struct timeval *);
 };
 /* The window, waves and budget; one call per host. */
 extern const struct policy policy_default;
@@ -681,6 +688,8 @@ struct run {
 	/* Called as each host finishes, outside I/O callbacks. */
 	void			(*host_done_cb)(struct host *, void *);
 	void			 *host_done_arg;
+	struct ui_live		 *live;		/* the live view, or NULL */
+	int			  live_now;	/* it shows at once */
 };
 struct run	*run_new(void);
 void		 run_free(struct run *);
@@ -903,6 +912,20 @@ void	 ui_output_exit(void);
 void	 ui_progress(size_t, size_t);
 void	 ui_progress_clear(void);
 
+/* ui-live.c */
+/*
+ * The live view of a run on the controlling terminal: ui_live_new() when a
+ * person watches (else NULL), ui_live_tick() from the run's tick shows it
+ * after two seconds (at once with run->live_now) and draws it, 1 while it
+ * is on the screen; ui_live_stop() gives the terminal back (NULL is fine);
+ * ui_live_free() frees it.
+ */
+struct ui_live;
+struct ui_live	*ui_live_new(struct run *, const struct cmd_ctx *);
+int		 ui_live_tick(struct ui_live *);
+void		 ui_live_stop(struct ui_live *);
+void		 ui_live_free(struct ui_live *);
+
 /* select.c */
 /* Host selection shared by every command that targets hosts. */
 struct filter;
@@ -988,6 +1011,7 @@ enum {
 	OPT_TAGS,
 	OPT_ENVIRONMENT,
 	OPT_FROM,
+	OPT_NO_LIVE,
 };
 struct cmd_option {
 	int		 id;		/* its letter, or OPT_* */
@@ -1065,6 +1089,7 @@ struct cmd_ctx {
 	int			 noop;		/* puppet runonce --noop */
 	char			*tags;		/* --tags T */
 	char			*environment;	/* --environment E */
+	int			 no_live;	/* --no-live */
 	char			**expect;	/* --expect FIELD=VALUE */
 	size_t			 nexpect;
 	char			*color;

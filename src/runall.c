@@ -468,12 +468,47 @@ runall_pass(evutil_socket_t fd, short what, void *arg)
 	}
 }
 
+/*
+ * For the live view: what an open host is doing, and since when (asked
+ * to run; no time for a queued host, so the runs in a slot come first).
+ */
+static const char *
+runall_phase(const struct host *h, struct timeval *since)
+{
+	const struct runall		*ra = h->run->policy_data;
+	const struct runall_host	*rh;
+
+	if (ra == NULL || ra->h == NULL || !runall_open(h))
+		return (NULL);
+	rh = &ra->h[h->index];
+	switch (rh->phase) {
+	case RUNALL_QUEUED:
+		timerclear(since);
+		if (!rh->known)
+			return ("asking");
+		if (rh->applying)
+			return ("applying, not ours");
+		return (rh->enabled ? "queued" : "disabled");
+	case RUNALL_STARTING:
+		*since = rh->asked;
+		return ("starting");
+	case RUNALL_APPLYING:
+		*since = rh->asked;
+		return ("applying");
+	case RUNALL_FINISHING:
+		*since = rh->asked;
+		return ("finishing");
+	}
+	return (NULL);
+}
+
 static const struct policy policy_runall = {
 	.name = "runall",
 	.may_start = schedule_may_start,
 	.ready = runall_ready,
 	.replied = runall_replied,
 	.done = runall_done,
+	.phase = runall_phase,
 };
 
 /* Pack one of runall's requests like the run's, with its action. */
@@ -516,6 +551,8 @@ runall_setup(struct run *r, struct action_spec *spec,
 	wire_writer_release(&none);
 	r->policy = &policy_runall;
 	r->policy_data = ra;
+	/* A rolling run is watched from its start. */
+	r->live_now = 1;
 	/* The run owns the timer: freed with its event base. */
 	r->policy_kick = event_new(r->base, -1, EV_PERSIST, runall_pass, ra);
 	event_add(r->policy_kick, &poll);

@@ -7,7 +7,7 @@ set -eu
 
 pkgs="gcc make pkg-config libc6-dev libssh2-1-dev libssl-dev libevent-dev
 libmsgpack-dev libncurses-dev libjansson-dev libpcre2-dev libyaml-dev
-libcmocka-dev clang libclang-rt-dev
+libcmocka-dev clang libclang-rt-dev tmux
 openssh-server openssh-client jq monitoring-plugins-basic dpkg-dev xz-utils
 puppet
 $*"
