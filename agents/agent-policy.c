@@ -10,62 +10,11 @@
  * run the same over ssh). A file that cannot be read or parsed denies
  * every action of its agent, and the verdict names the file and line.
  */
-#include <sys/stat.h>
-
-#include <errno.h>
-#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "agent.h"
 #include "policy.h"
-
-/* Read a policy file whole, bounded; 0, 1 if missing, -1 with *cause. */
-static int
-agent_policy_read(const char *path, char **text, size_t *len, char **cause)
-{
-	struct stat	 sb;
-	ssize_t		 n;
-	size_t		 have = 0;
-	int		 fd;
-
-	*text = NULL;
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)) == -1) {
-		if (errno == ENOENT)
-			return (1);
-		xasprintf(cause, "%s", strerror(errno));
-		return (-1);
-	}
-	if (fstat(fd, &sb) != 0 || !S_ISREG(sb.st_mode)) {
-		*cause = xstrdup("not a regular file");
-		close(fd);
-		return (-1);
-	}
-	*text = xmalloc(POLICY_FILE_MAX + 1);
-	while (have <= POLICY_FILE_MAX) {
-		n = read(fd, *text + have, POLICY_FILE_MAX + 1 - have);
-		if (n == -1 && errno == EINTR)
-			continue;
-		if (n == -1) {
-			xasprintf(cause, "%s", strerror(errno));
-			break;
-		}
-		if (n == 0)
-			break;
-		have += (size_t)n;
-	}
-	close(fd);
-	if (*cause == NULL && have > POLICY_FILE_MAX)
-		xasprintf(cause, "larger than %d KiB", POLICY_FILE_MAX / 1024);
-	if (*cause != NULL) {
-		free(*text);
-		*text = NULL;
-		return (-1);
-	}
-	*len = have;
-	return (0);
-}
 
 void
 agent_policy_release(struct agent_verdict *v)
@@ -88,7 +37,8 @@ agent_policy_decide(const struct conf *conf, const char *caller, int forced,
 	memset(v, 0, sizeof *v);
 	if (conf->policy_dir != NULL) {
 		xasprintf(&path, "%s/%s.policy", conf->policy_dir, agent);
-		r = agent_policy_read(path, &text, &len, &cause);
+		r = agent_read_file(path, POLICY_FILE_MAX, &text, &len,
+		    &cause);
 	} else
 		r = 1;
 
@@ -118,7 +68,7 @@ agent_policy_decide(const struct conf *conf, const char *caller, int forced,
 	}
 	if (r == -1) {
 		v->allow = 0;
-		xasprintf(&v->reason, "denied: policy %s: %s", path, cause);
+		xasprintf(&v->reason, "denied: policy %s", cause);
 		xasprintf(&v->rule, "%s.policy:unreadable", agent);
 		free(cause);
 		free(path);

@@ -255,70 +255,6 @@ puppet_paths_release(struct puppet_paths *p)
 	free(p->resources);
 }
 
-/*
- * Read a regular file of at most max bytes, NUL-terminated. 0; 1 when it
- * does not exist; -1 with *cause.
- */
-static int
-puppet_read(const char *path, size_t max, char **out, size_t *outlen,
-    char **cause)
-{
-	struct stat	 sb;
-	char		*buf = NULL;
-	size_t		 len = 0;
-	ssize_t		 n;
-	int		 fd, r = -1;
-
-	*out = NULL;
-	*outlen = 0;
-	if ((fd = open(path, O_RDONLY|O_NONBLOCK|O_CLOEXEC|O_NOCTTY)) == -1) {
-		if (errno == ENOENT)
-			return (1);
-		xasprintf(cause, "%s: %s", path, strerror(errno));
-		return (-1);
-	}
-	if (fstat(fd, &sb) == -1) {
-		xasprintf(cause, "%s: %s", path, strerror(errno));
-		goto out;
-	}
-	if (!S_ISREG(sb.st_mode)) {
-		xasprintf(cause, "%s: not a regular file", path);
-		goto out;
-	}
-	if ((uintmax_t)sb.st_size > max) {
-		xasprintf(cause, "%s: larger than %zu bytes", path, max);
-		goto out;
-	}
-	buf = xmalloc(max + 1);
-	/* Read one byte past max: a file that grew is still refused. */
-	for (;;) {
-		n = read(fd, buf + len, max + 1 - len);
-		if (n == -1 && errno == EINTR)
-			continue;
-		if (n == -1) {
-			xasprintf(cause, "%s: %s", path, strerror(errno));
-			goto out;
-		}
-		if (n == 0)
-			break;
-		len += n;
-		if (len > max) {
-			xasprintf(cause, "%s: larger than %zu bytes", path,
-			    max);
-			goto out;
-		}
-	}
-	buf[len] = '\0';
-	*out = buf;
-	*outlen = len;
-	buf = NULL;
-	r = 0;
-out:
-	free(buf);
-	close(fd);
-	return (r);
-}
-
 /* Is the pid written in the file (puppet's format: decimal) alive? */
 static int
 puppet_pid_alive(const char *path)
@@ -328,7 +264,7 @@ puppet_pid_alive(const char *path)
 	long long	 pid;
 	int		 alive = 0;
 
-	if (puppet_read(path, PUPPET_LOCK_MAX, &buf, &len, &cause) != 0) {
+	if (agent_read_file(path, PUPPET_LOCK_MAX, &buf, &len, &cause) != 0) {
 		if (cause != NULL)
 			log_debug("%s: %s", __func__, cause);
 		free(cause);
@@ -547,7 +483,7 @@ puppet_summary_load(const char *path, struct puppet_summary *s, char **cause)
 	int	 r;
 
 	memset(s, 0, sizeof *s);
-	if ((r = puppet_read(path, PUPPET_FILE_MAX, &buf, &len, cause)) != 0)
+	if ((r = agent_read_file(path, PUPPET_FILE_MAX, &buf, &len, cause)) != 0)
 		return (r);
 	r = puppet_yaml_read(path, buf, len, s, cause);
 	free(buf);
@@ -641,7 +577,7 @@ puppet_disable_message(const char *path)
 	size_t			 len;
 
 	/* JSON is YAML: one reader for both. */
-	if (puppet_read(path, PUPPET_LOCK_MAX, &buf, &len, &cause) != 0 ||
+	if (agent_read_file(path, PUPPET_LOCK_MAX, &buf, &len, &cause) != 0 ||
 	    puppet_yaml_read(path, buf, len, &s, &cause) != 0) {
 		log_debug("%s: %s", __func__, cause != NULL ? cause : path);
 		free(cause);
@@ -830,7 +766,7 @@ puppet_put_types(struct wire_writer *w, const char *path)
 	int64_t	 counts[PUPPET_TYPES_MAX];
 	size_t	 len, n = 0, i;
 
-	if (puppet_read(path, PUPPET_FILE_MAX, &buf, &len, &cause) != 0) {
+	if (agent_read_file(path, PUPPET_FILE_MAX, &buf, &len, &cause) != 0) {
 		if (cause != NULL)
 			log_debug("%s: %s", __func__, cause);
 		free(cause);

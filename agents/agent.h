@@ -209,6 +209,14 @@ extern const struct agent_entry package_agent;
 /* agent-puppet.c */
 extern const struct agent_entry puppet_agent;
 
+/* agent-file.c */
+/*
+ * Read a regular file of at most max bytes, NUL-terminated, into *out
+ * (the caller frees it). 0; 1 when it does not exist; -1 with *cause
+ * naming the file.
+ */
+int	agent_read_file(const char *, size_t, char **, size_t *, char **);
+
 /* agent-policy.c */
 /* What the policy says of a request, and why, for the reply and audit. */
 struct agent_verdict {

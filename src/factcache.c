@@ -454,6 +454,31 @@ factcache_load(void)
 	return (fc);
 }
 
+/* A host's record with something in it (facts or bytes), or NULL. */
+static struct factcache_record *
+factcache_find(struct factcache *fc, const char *host)
+{
+	struct factcache_record	*rec;
+	size_t			 i;
+
+	if (fc == NULL || !nameset_find(&fc->names, host, &i))
+		return (NULL);
+	rec = &fc->r[i];
+	if (rec->fs == NULL && rec->raw == NULL)
+		return (NULL);
+	return (rec);
+}
+
+/* A record that cannot be read: said once, and forgotten. */
+static void
+factcache_drop(struct factcache *fc, struct factcache_record *rec,
+    const char *cause)
+{
+	log_warnx("fact cache %s is unreadable (%s in the record of %s);"
+	    " ignored", fc->path, cause, rec->host);
+	rec->raw = NULL;
+}
+
 /*
  * The cache is const to its users; building a record's facts on first
  * use is its own business. A record that cannot be built is dropped with
@@ -465,17 +490,11 @@ factcache_get(const struct factcache *cfc, const char *host, time_t *t)
 	struct factcache	*fc = (struct factcache *)cfc;
 	struct factcache_record	*rec;
 	const char		*cause = NULL;
-	size_t			 i;
 
-	if (fc == NULL || !nameset_find(&fc->names, host, &i))
-		return (NULL);
-	rec = &fc->r[i];
-	if (rec->fs == NULL && rec->raw == NULL)
+	if ((rec = factcache_find(fc, host)) == NULL)
 		return (NULL);
 	if (factcache_build(rec, &cause) != 0) {
-		log_warnx("fact cache %s is unreadable (%s in the record of"
-		    " %s); ignored", fc->path, cause, rec->host);
-		rec->raw = NULL;
+		factcache_drop(fc, rec, cause);
 		return (NULL);
 	}
 	if (t != NULL)
@@ -495,31 +514,22 @@ factcache_view(const struct factcache *cfc, const char *host,
 	struct factcache	*fc = (struct factcache *)cfc;
 	struct factcache_record	*rec;
 	const char		*cause = NULL;
-	size_t			 i;
 
-	if (fc == NULL || !nameset_find(&fc->names, host, &i))
+	if (t != NULL)
+		*t = 0;
+	if ((rec = factcache_find(fc, host)) == NULL)
 		return (NULL);
-	rec = &fc->r[i];
+	if (rec->fs == NULL) {
+		factset_reset(scratch);
+		if (factcache_decode(rec, want, scratch, &cause) != 0) {
+			factcache_drop(fc, rec, cause);
+			factset_reset(scratch);
+			return (NULL);
+		}
+	}
 	if (t != NULL)
 		*t = rec->time;
-	if (rec->fs != NULL)
-		return (rec->fs);
-	if (rec->raw == NULL) {
-		if (t != NULL)
-			*t = 0;
-		return (NULL);
-	}
-	factset_reset(scratch);
-	if (factcache_decode(rec, want, scratch, &cause) != 0) {
-		log_warnx("fact cache %s is unreadable (%s in the record of"
-		    " %s); ignored", fc->path, cause, rec->host);
-		rec->raw = NULL;
-		factset_reset(scratch);
-		if (t != NULL)
-			*t = 0;
-		return (NULL);
-	}
-	return (scratch);
+	return (rec->fs != NULL ? rec->fs : scratch);
 }
 
 void

@@ -27,6 +27,7 @@
  */
 #include <sys/time.h>
 
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -198,20 +199,26 @@ runall_call(struct runall *ra, struct host *h, enum runall_call what)
 }
 
 /* End a host whose channel is open, idle, with this outcome. */
-static void
+static void __attribute__((format(printf, 4, 5)))
 runall_end(struct runall *ra, struct host *h, enum result_status status,
-    const char *msg)
+    const char *fmt, ...)
 {
 	struct runall_host	*rh = &ra->h[h->index];
 	struct timeval		 now;
+	va_list			 ap;
+	char			*msg;
 
 	if (rh->phase == RUNALL_STARTING || rh->phase == RUNALL_APPLYING) {
 		gettimeofday(&now, NULL);
 		rh->slot_s += runall_seconds(&rh->asked, &now);
 	}
+	va_start(ap, fmt);
+	xvasprintf(&msg, fmt, ap);
+	va_end(ap);
 	log_debug("%s: %s: %s", __func__, h->name, msg);
 	result_forget_reply(h);
 	result_set_error(&h->result, status, "%s", msg);
+	free(msg);
 	fanout_finish(h, status == RESULT_SKIPPED ? HOST_DONE : HOST_FAILED);
 }
 
@@ -366,7 +373,6 @@ runall_pass(evutil_socket_t fd, short what, void *arg)
 	struct host		*h;
 	struct timeval		 now;
 	size_t			 i, used;
-	char			*msg;
 
 	(void)fd;
 	(void)what;
@@ -383,20 +389,16 @@ runall_pass(evutil_socket_t fd, short what, void *arg)
 		if ((rh->phase == RUNALL_STARTING ||
 		    rh->phase == RUNALL_APPLYING) &&
 		    runall_seconds(&rh->asked, &now) > ra->run_timeout) {
-			xasprintf(&msg, "still applying after --run-timeout"
-			    " %d s: dropped (its run goes on)",
-			    ra->run_timeout);
-			runall_end(ra, h, RESULT_TIMEOUT, msg);
-			free(msg);
+			runall_end(ra, h, RESULT_TIMEOUT, "still applying"
+			    " after --run-timeout %d s: dropped (its run goes"
+			    " on)", ra->run_timeout);
 			continue;
 		}
 		if (rh->phase == RUNALL_QUEUED && timerisset(&rh->foreign) &&
 		    runall_seconds(&rh->foreign, &now) > ra->run_timeout) {
-			xasprintf(&msg, "applying a run of its own for more"
-			    " than --run-timeout %d s: dropped",
-			    ra->run_timeout);
-			runall_end(ra, h, RESULT_TIMEOUT, msg);
-			free(msg);
+			runall_end(ra, h, RESULT_TIMEOUT, "applying a run of"
+			    " its own for more than --run-timeout %d s:"
+			    " dropped", ra->run_timeout);
 			continue;
 		}
 		if (rh->phase == RUNALL_STARTING && rh->initiated == 0 &&
@@ -414,9 +416,8 @@ runall_pass(evutil_socket_t fd, short what, void *arg)
 		if (!runall_open(h) || rh->call != RUNALL_NONE ||
 		    rh->phase != RUNALL_QUEUED)
 			continue;
-		xasprintf(&msg, "not started: %s", r->draining);
-		runall_end(ra, h, RESULT_CANCELLED, msg);
-		free(msg);
+		runall_end(ra, h, RESULT_CANCELLED, "not started: %s",
+		    r->draining);
 	}
 
 	/* Fill the free slots, in name order. */
@@ -448,12 +449,10 @@ runall_pass(evutil_socket_t fd, short what, void *arg)
 			if (!runall_open(h) || rh->call != RUNALL_NONE ||
 			    rh->phase != RUNALL_QUEUED)
 				continue;
-			xasprintf(&msg, "puppet is disabled%s%s",
-			    rh->disabled_msg != NULL &&
+			runall_end(ra, h, RESULT_SKIPPED, "puppet is"
+			    " disabled%s%s", rh->disabled_msg != NULL &&
 			    *rh->disabled_msg != '\0' ? ": " : "",
 			    rh->disabled_msg != NULL ? rh->disabled_msg : "");
-			runall_end(ra, h, RESULT_SKIPPED, msg);
-			free(msg);
 		}
 	}
 
