@@ -427,7 +427,8 @@ runall_pass(evutil_socket_t fd, short what, void *arg)
 		h = r->hosts[i];
 		rh = &ra->h[i];
 		/* Name order: one not heard from yet holds the rest a moment. */
-		if (runall_open(h) && !rh->known &&
+		if ((h->state == HOST_OPENING || (runall_open(h) &&
+		    !rh->known)) &&
 		    runall_seconds(&h->started, &now) < RUNALL_FIRST_STATUS_S)
 			break;
 		if (!runall_open(h) || rh->call != RUNALL_NONE ||

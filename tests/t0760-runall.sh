@@ -71,7 +71,7 @@ started()
 
 test_expect_success 'runall 3 over 12 hosts: each runs once, never more than 3 at once' '
 	forget &&
-	sleeps 1 1 12 && sleeps 3 5 6 &&
+	sleeps 1 1 12 && sleeps 2 5 6 &&
 	fleet_muster -w "$all" puppet runall 3 >out &&
 	test_grep "Nodes: 12 / 12" out &&
 	test_grep "Runs Started: 12 of 12 hosts, at most 3 applying at once (cap 3)" out &&
@@ -85,22 +85,22 @@ test_expect_success 'runall 3 over 12 hosts: each runs once, never more than 3 a
 
 test_expect_success 'a run begun on a host beforehand counts against the cap' '
 	quiet && forget &&
-	sleeps 1 1 4 && sleeps 5 1 1 &&
+	sleeps 1 1 3 && sleeps 4 1 1 &&
 	h1=$(hostdir 1) &&
 	( MUSTER_AGENT_CONFIG=$h1/agent.conf; export MUSTER_AGENT_CONFIG;
 	  "$TOP/tests/tools/puppet-run" "$h1/puppet" >/dev/null 2>&1 & ) &&
 	started "$h1/puppet/runs.log" &&
-	fleet_muster -w "$(fleet_range 1 4)" puppet runall 2 >out &&
-	test_grep "Nodes: 4 / 4" out &&
-	test "$(overlap "$FLEET_DIR"/hosts/node000[1-4]/puppet/runs.log)" -le 2 &&
+	fleet_muster -w "$(fleet_range 1 3)" puppet runall 2 >out &&
+	test_grep "Nodes: 3 / 3" out &&
+	test "$(overlap "$FLEET_DIR"/hosts/node000[1-3]/puppet/runs.log)" -le 2 &&
 	test "$(runs "$h1/puppet/runs.log")" -eq 2
 '
 
 test_expect_success 'a disabled host is skipped and reported, the others run' '
 	quiet && forget &&
-	sleeps 1 1 3 &&
+	sleeps 1 3 3 &&
 	fleet_muster -w node0002 puppet disable "upgrading, ask ops" &&
-	fleet_muster -w "$(fleet_range 1 3)" puppet runall 3 >out &&
+	fleet_muster -w "node000[2-3]" puppet runall 2 >out &&
 	fleet_muster -w node0002 puppet enable &&
 	test_grep "node0002  *skipped: puppet is disabled: upgrading, ask ops" out &&
 	test ! -e "$(hostdir 2)/puppet/runs.log" &&
@@ -110,9 +110,9 @@ test_expect_success 'a disabled host is skipped and reported, the others run' '
 test_expect_success 'a run of its own past --run-timeout is dropped; the run ends' '
 	quiet && forget &&
 	sleeps 300 2 2 &&
-	test_expect_code 3 fleet_muster -w node0002 --run-timeout 20 \
+	test_expect_code 3 fleet_muster -w node0002 --run-timeout 10 \
 	    puppet runall 1 >out &&
-	test_grep "node0002  *timeout: still applying after --run-timeout 20 s" out &&
+	test_grep "node0002  *timeout: still applying after --run-timeout 10 s" out &&
 	sh "$TOP/tests/fleet-agents.sh" down "$FLEET_DIR" 2 2 puppet &&
 	sh "$TOP/tests/fleet-agents.sh" up "$FLEET_DIR" 2 2 puppet
 '
@@ -132,7 +132,7 @@ test_expect_success 'a host applying forever (its lock held) is dropped, not wai
 
 test_expect_success 'a host whose ssh session is killed mid-run is reported, not waited for' '
 	quiet && forget &&
-	sleeps 1 1 1 && sleeps 10 3 3 &&
+	sleeps 1 1 1 && sleeps 8 3 3 &&
 	{ fleet_muster -w "node000[1,3]" puppet runall 2 >out && echo 0 >rc ||
 	    echo $? >rc; } &
 	started "$(hostdir 3)/puppet/runs.log" &&
