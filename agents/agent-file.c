@@ -16,7 +16,7 @@
 
 int
 agent_read_file(const char *path, size_t max, char **out, size_t *outlen,
-    char **cause)
+    struct stat *sbp, char **cause)
 {
 	struct stat	 sb;
 	char		*buf = NULL;
@@ -66,6 +66,8 @@ agent_read_file(const char *path, size_t max, char **out, size_t *outlen,
 	buf[len] = '\0';
 	*out = buf;
 	*outlen = len;
+	if (sbp != NULL)
+		*sbp = sb;
 	buf = NULL;
 	r = 0;
 out:

@@ -402,60 +402,29 @@ nrpe_read_file(struct nrpe_config *cfg, const char *path, char **cause)
 	struct stat	 sb;
 	char		*buf = NULL, *line, *next, *end;
 	size_t		 have = 0;
-	ssize_t		 n;
 	unsigned	 lineno = 0;
-	int		 fd, r = -1, pushed = 0;
+	int		 r = -1, pushed = 0;
 
 	if (++cfg->nfiles > NRPE_FILES_MAX) {
 		xasprintf(cause, "%s: more than %d configuration files", path,
 		    NRPE_FILES_MAX);
 		return (-1);
 	}
-	if ((fd = open(path, O_RDONLY|O_CLOEXEC|O_NONBLOCK)) == -1) {
-		xasprintf(cause, "%s: %s", path, strerror(errno));
+	switch (agent_read_file(path, NRPE_FILE_MAX, &buf, &have, &sb,
+	    cause)) {
+	case 1:
+		xasprintf(cause, "%s: %s", path, strerror(ENOENT));
 		return (-1);
-	}
-	if (fstat(fd, &sb) != 0) {
-		xasprintf(cause, "%s: %s", path, strerror(errno));
-		goto out;
-	}
-	if (!S_ISREG(sb.st_mode)) {
-		xasprintf(cause, "%s: not a regular file", path);
-		goto out;
-	}
-	if (sb.st_size > NRPE_FILE_MAX) {
-		xasprintf(cause, "%s: larger than %d bytes", path,
-		    NRPE_FILE_MAX);
-		goto out;
+	case -1:
+		return (-1);
 	}
 	if (nrpe_config_push(cfg, path, &sb, cause) != 0)
 		goto out;
 	pushed = 1;
-	buf = xmalloc(NRPE_FILE_MAX + 1);
-	for (;;) {
-		n = read(fd, buf + have, NRPE_FILE_MAX + 1 - have);
-		if (n == -1 && errno == EINTR)
-			continue;
-		if (n == -1) {
-			xasprintf(cause, "%s: %s", path, strerror(errno));
-			goto out;
-		}
-		if (n == 0)
-			break;
-		have += n;
-		if (have > NRPE_FILE_MAX) {
-			xasprintf(cause, "%s: larger than %d bytes", path,
-			    NRPE_FILE_MAX);
-			goto out;
-		}
-	}
-	buf[have] = '\0';
 	if (strlen(buf) != have) {
 		xasprintf(cause, "%s: holds a NUL byte", path);
 		goto out;
 	}
-	close(fd);
-	fd = -1;
 
 	for (line = buf; *line != '\0'; line = next) {
 		lineno++;
@@ -476,8 +445,6 @@ nrpe_read_file(struct nrpe_config *cfg, const char *path, char **cause)
 	}
 	r = 0;
 out:
-	if (fd != -1)
-		close(fd);
 	if (pushed)
 		cfg->depth--;
 	free(buf);

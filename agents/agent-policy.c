@@ -37,7 +37,7 @@ agent_policy_decide(const struct conf *conf, const char *caller, int forced,
 	memset(v, 0, sizeof *v);
 	if (conf->policy_dir != NULL) {
 		xasprintf(&path, "%s/%s.policy", conf->policy_dir, agent);
-		r = agent_read_file(path, POLICY_FILE_MAX, &text, &len,
+		r = agent_read_file(path, POLICY_FILE_MAX, &text, &len, NULL,
 		    &cause);
 	} else
 		r = 1;

@@ -264,7 +264,8 @@ puppet_pid_alive(const char *path)
 	long long	 pid;
 	int		 alive = 0;
 
-	if (agent_read_file(path, PUPPET_LOCK_MAX, &buf, &len, &cause) != 0) {
+	if (agent_read_file(path, PUPPET_LOCK_MAX, &buf, &len, NULL,
+	    &cause) != 0) {
 		if (cause != NULL)
 			log_debug("%s: %s", __func__, cause);
 		free(cause);
@@ -483,7 +484,8 @@ puppet_summary_load(const char *path, struct puppet_summary *s, char **cause)
 	int	 r;
 
 	memset(s, 0, sizeof *s);
-	if ((r = agent_read_file(path, PUPPET_FILE_MAX, &buf, &len, cause)) != 0)
+	if ((r = agent_read_file(path, PUPPET_FILE_MAX, &buf, &len, NULL,
+	    cause)) != 0)
 		return (r);
 	r = puppet_yaml_read(path, buf, len, s, cause);
 	free(buf);
@@ -577,7 +579,8 @@ puppet_disable_message(const char *path)
 	size_t			 len;
 
 	/* JSON is YAML: one reader for both. */
-	if (agent_read_file(path, PUPPET_LOCK_MAX, &buf, &len, &cause) != 0 ||
+	if (agent_read_file(path, PUPPET_LOCK_MAX, &buf, &len, NULL,
+	    &cause) != 0 ||
 	    puppet_yaml_read(path, buf, len, &s, &cause) != 0) {
 		log_debug("%s: %s", __func__, cause != NULL ? cause : path);
 		free(cause);
@@ -766,7 +769,8 @@ puppet_put_types(struct wire_writer *w, const char *path)
 	int64_t	 counts[PUPPET_TYPES_MAX];
 	size_t	 len, n = 0, i;
 
-	if (agent_read_file(path, PUPPET_FILE_MAX, &buf, &len, &cause) != 0) {
+	if (agent_read_file(path, PUPPET_FILE_MAX, &buf, &len, NULL,
+	    &cause) != 0) {
 		if (cause != NULL)
 			log_debug("%s: %s", __func__, cause);
 		free(cause);

@@ -212,10 +212,12 @@ extern const struct agent_entry puppet_agent;
 /* agent-file.c */
 /*
  * Read a regular file of at most max bytes, NUL-terminated, into *out
- * (the caller frees it). 0; 1 when it does not exist; -1 with *cause
- * naming the file.
+ * (the caller frees it), and its stat into *sb unless NULL. 0; 1 when it
+ * does not exist; -1 with *cause naming the file.
  */
-int	agent_read_file(const char *, size_t, char **, size_t *, char **);
+struct stat;
+int	agent_read_file(const char *, size_t, char **, size_t *,
+	    struct stat *, char **);
 
 /* agent-policy.c */
 /* What the policy says of a request, and why, for the reply and audit. */

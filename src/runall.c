@@ -7,9 +7,10 @@
  *
  * Theory of operation. Every open host is asked puppet status at once
  * and then every RUNALL_POLL_MS (RUNALL_POLL_BUSY_MS while it holds a
- * slot) over its kept channel (no handshake per poll). A host counts against N while its status says applying, whoever
- * started the run, and from the moment muster asked it to run until it
- * is seen applying or done: the window before puppet takes its lock. On
+ * slot) over its kept channel (no handshake per poll). A host counts
+ * against N while its status says applying, whoever started the run,
+ * and from the moment muster asked it to run until it is seen applying
+ * or done: the window before puppet takes its lock. On
  * each pass (a timer, never from within a host's own I/O), the hosts are
  * taken in name order and the free slots filled: a queued host that is
  * idle and enabled gets puppet runonce; one applying a run of its own
