@@ -250,7 +250,7 @@ const struct cmd_entry cmd_puppet_entry = {
 	.args = "status|summary|count|enable|disable [MESSAGE]|runonce|"
 	    "runall N",
 	.summary = "the puppet agent: state, last run, enable, disable,"
-	    " runs in the background",
+	    " runs; rolling runs at most N at once",
 	.targets = 1,
 	.groups = CMD_HOSTS,
 	.options = CMD_OPTIONS(OPT_NOOP, OPT_TAGS, OPT_ENVIRONMENT,

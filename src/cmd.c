@@ -159,13 +159,13 @@ const struct cmd_option cmd_options[] = {
 	  .help = "one Nagios plugin line; exit 0-3 by the worst\nstate" },
 
 	{ .id = OPT_NOOP, .name = "noop", .group = CMD_OWN,
-	  .help = "puppet runonce: a dry run (puppet --noop)" },
+	  .help = "puppet runonce, runall: a dry run (puppet --noop)" },
 	{ .id = OPT_TAGS, .name = "tags", .value = "T", .group = CMD_OWN,
-	  .help = "puppet runonce: only resources with these\n"
+	  .help = "puppet runonce, runall: only resources with these\n"
 	  "tags (comma-separated)" },
 	{ .id = OPT_ENVIRONMENT, .name = "environment", .value = "E",
 	  .group = CMD_OWN,
-	  .help = "puppet runonce: the puppet environment to run" },
+	  .help = "puppet runonce, runall: the puppet environment to run" },
 
 	{ .id = 'v', .name = "verbose", .group = CMD_GENERAL,
 	  .help = "debug log on stderr (state transitions)" },
