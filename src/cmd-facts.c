@@ -273,16 +273,8 @@ cmd_facts_exec(struct cmd_ctx *ctx, int argc, char **argv)
 	nameset_init(&c.seen);
 	factset_want_init(&want);
 	hostlist_init(&c.unknown);
-	if (selection_resolve(&ctx->sel, ctx->config.inventory, &l,
-	    &cause) != 0) {
-		log_warnx("%s", cause);
+	if ((code = selection_hosts(ctx, &l)) != EXIT_ALL_OK)
 		goto out;
-	}
-	if (l.n == 0) {
-		log_warnx("no host matched the selection");
-		code = EXIT_NO_MATCH;
-		goto out;
-	}
 	fc = factcache_load();
 	inv = factcache_inventory(ctx);
 	c.total = l.n;

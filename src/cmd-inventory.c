@@ -305,16 +305,8 @@ inventory_format(struct cmd_ctx *ctx, int nfields, char **fields)
 	}
 	factset_want_init(&want);
 	values = xreallocarray(NULL, nfields + 1, sizeof *values);
-	if (selection_resolve(&ctx->sel, ctx->config.inventory, &l,
-	    &cause) != 0) {
-		log_warnx("%s", cause);
+	if ((code = selection_hosts(ctx, &l)) != EXIT_ALL_OK)
 		goto out;
-	}
-	if (l.n == 0) {
-		log_warnx("no host matched the selection");
-		code = EXIT_NO_MATCH;
-		goto out;
-	}
 	if (ctx->header) {
 		for (k = 0; k < nfields; k++)
 			values[k] = fields[k];

@@ -51,17 +51,10 @@ cmd_ssh_exec(struct cmd_ctx *ctx, int argc, char **argv)
 	size_t		 choice = 0, n = 0;
 	int		 i, must_exist, menu, code = EXIT_USAGE;
 
-	if (selection_resolve(&ctx->sel, ctx->config.inventory, &l,
-	    &cause) != 0) {
-		log_warnx("%s", cause);
+	if ((code = selection_hosts(ctx, &l)) != EXIT_ALL_OK)
 		goto out;
-	}
-	if (l.n == 0) {
-		log_warnx("no host matched the selection");
-		code = EXIT_NO_MATCH;
-		goto out;
-	}
 	if (l.n > 1 && (menu = cmd_ssh_menu(&l, &choice)) != 0) {
+		code = EXIT_USAGE;
 		if (menu == 1) {
 			log_warnx("no host chosen");
 			goto out;

@@ -964,6 +964,12 @@ const struct filter *selection_the_filter(struct selection *);
 /* The selected hosts, in order; -1 with *cause on error. */
 int	 selection_resolve(struct selection *, const char *,
 	     struct hostlist *, char **);
+/*
+ * The same for a command that needs a host: 0, or the exit status after
+ * one line saying why (64, or 1 when no host matched).
+ */
+struct cmd_ctx;
+int	 selection_hosts(struct cmd_ctx *, struct hostlist *);
 
 /* cmd.c */
 /*

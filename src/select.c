@@ -566,3 +566,26 @@ out:
 	hostlist_release(&exclude);
 	return (rc);
 }
+
+/*
+ * The selected hosts, for a command that needs at least one: 0, or the
+ * exit status after one line saying why (64: the selection is wrong; 1:
+ * no host matched).
+ */
+int
+selection_hosts(struct cmd_ctx *ctx, struct hostlist *l)
+{
+	char	*cause = NULL;
+
+	if (selection_resolve(&ctx->sel, ctx->config.inventory, l,
+	    &cause) != 0) {
+		log_warnx("%s", cause);
+		free(cause);
+		return (EXIT_USAGE);
+	}
+	if (l->n == 0) {
+		log_warnx("no host matched the selection");
+		return (EXIT_NO_MATCH);
+	}
+	return (EXIT_ALL_OK);
+}
